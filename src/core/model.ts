@@ -1,0 +1,200 @@
+/**
+ * The conversation model every adapter maps into and the core works on (DESIGN.md, "The conversation model").
+ * Everything here is plain, serialisable data: it is stored as JSON and must survive a restart.
+ */
+import { randomBytes } from 'node:crypto';
+import { InvalidIdError } from './errors.js';
+
+export const PLATFORMS = ['webchat', 'telegram', 'slack', 'teams', 'wechat'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** Enough to reach a chat proactively, long after the message that created it. */
+export interface Address {
+  channel: Platform;
+  chatId: string;
+  userId: string;
+  threadId?: string;
+  /** The platform's own handle for proactive sends (e.g. a Bot Framework ConversationReference). */
+  platformRef?: Record<string, unknown>;
+}
+
+export type CustomerTier = 'standard' | 'vip';
+
+export interface Customer {
+  id: string;
+  /** Platform identities linked to this person, as platform ids (`telegram:123456`). */
+  identities: string[];
+  name?: string;
+  locale?: Locale;
+  tier: CustomerTier;
+  attributes: Record<string, string>;
+  createdAt: string;
+}
+
+export type ConversationStatus = 'bot' | 'waiting' | 'agent' | 'closed';
+export type Resolution = 'bot' | 'agent' | 'abandoned';
+export type Priority = 'normal' | 'high' | 'urgent';
+
+export interface Conversation {
+  id: string;
+  customerId: string;
+  address: Address;
+  status: ConversationStatus;
+  priority: Priority;
+  locale: Locale;
+  lastIntent?: string;
+  lastSentiment?: number;
+  /** Why the conversation went to a person, in words an admin can read. */
+  handoffReason?: string;
+  agentThread?: Record<string, unknown>;
+  assignee?: string;
+  openedAt: string;
+  firstResponseAt?: string;
+  handedOffAt?: string;
+  agentJoinedAt?: string;
+  closedAt?: string;
+  resolution?: Resolution;
+  csat?: number;
+  /** Number of messages recorded; a message's `seq` runs from 1 to this. */
+  messageCount: number;
+}
+
+export type AttachmentKind = 'image' | 'file' | 'audio' | 'video' | 'location' | 'sticker';
+
+export interface Attachment {
+  kind: AttachmentKind;
+  url?: string;
+  platformFileId?: string;
+  name?: string;
+  mime?: string;
+  size?: number;
+}
+
+export interface QuickReply {
+  label: string;
+  payload: string;
+}
+
+export type AuthorRole = 'customer' | 'bot' | 'agent' | 'system';
+export type Direction = 'in' | 'out';
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  seq: number;
+  direction: Direction;
+  role: AuthorRole;
+  text: string;
+  attachments: Attachment[];
+  quickReplies: QuickReply[];
+  /** The platform's id for this message, or the client's id for web chat. */
+  platformMessageId?: string;
+  at: string;
+  /** For bot answers: which knowledge entry answered and how sure the matcher was. */
+  kbEntryId?: string;
+  confidence?: number;
+}
+
+/** What an adapter hands the pipeline: one customer (or bot) event, already verified and parsed. */
+export interface InboundMessage {
+  address: Address;
+  text: string;
+  attachments: Attachment[];
+  /** Set when the customer pressed a button (quick reply, callback, card action). */
+  action?: { payload: string };
+  /** Unique per platform delivery; the pipeline drops a repeat within the dedupe window. */
+  dedupeKey: string;
+  platformMessageId?: string;
+  /** True for the bot's own messages and other bots': the pipeline drops them. */
+  fromBot: boolean;
+  sender?: { name?: string; locale?: Locale };
+  receivedAt: string;
+}
+
+/** What the core asks a channel to deliver. Channels render it in their platform's form. */
+export interface OutboundMessage {
+  /** The recorded message's id: channels may use it for idempotent sends and stream ids. */
+  id: string;
+  conversationId: string;
+  role: Exclude<AuthorRole, 'customer'>;
+  text: string;
+  quickReplies: QuickReply[];
+  attachments: Attachment[];
+  locale: Locale;
+}
+
+// ---------------------------------------------------------------------------
+// Ids. Platform ids are `<platform>:<raw>`; internal ids are `<kind>_<random>`.
+// Both are opaque to callers: build them with the encoders, read them with the decoders.
+
+const MAX_RAW_ID_LENGTH = 256;
+// Raw platform ids may contain most printable characters (Slack `C123.456`, Teams `a:1Xz...@thread.tacv2`)
+// but never whitespace or control characters, which only ever come from corrupted input.
+const RAW_ID = /^[\x21-\x7e]+$/;
+
+export interface PlatformId {
+  platform: Platform;
+  raw: string;
+}
+
+export function encodePlatformId(platform: Platform, raw: string): string {
+  assertRawId(raw, `${platform} id`);
+  return `${platform}:${raw}`;
+}
+
+export function decodePlatformId(id: string): PlatformId {
+  const colon = id.indexOf(':');
+  const platform = id.slice(0, colon);
+  if (colon <= 0 || !isPlatform(platform)) {
+    throw new InvalidIdError(`"${truncate(id)}" is not a platform id (expected <platform>:<id>)`);
+  }
+  const raw = id.slice(colon + 1);
+  assertRawId(raw, `${platform} id`);
+  return { platform, raw };
+}
+
+export function isPlatform(value: string): value is Platform {
+  return (PLATFORMS as readonly string[]).includes(value);
+}
+
+export const ID_KINDS = { conversation: 'conv', customer: 'cus', message: 'msg', session: 'ws' } as const;
+export type IdKind = keyof typeof ID_KINDS;
+
+// 16 random bytes in base64url: 22 characters, 128 bits, unguessable (session ids are bearer secrets).
+const INTERNAL_ID_BODY = /^[A-Za-z0-9_-]{22}$/;
+
+export function newId(kind: IdKind): string {
+  return `${ID_KINDS[kind]}_${randomBytes(16).toString('base64url')}`;
+}
+
+export function isId(kind: IdKind, value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const prefix = `${ID_KINDS[kind]}_`;
+  return value.startsWith(prefix) && INTERNAL_ID_BODY.test(value.slice(prefix.length));
+}
+
+export function assertId(kind: IdKind, value: unknown): string {
+  if (!isId(kind, value)) {
+    throw new InvalidIdError(`"${truncate(String(value))}" is not a valid ${kind} id`);
+  }
+  return value;
+}
+
+/** The key of "this chat" on its platform: one open conversation per address key at a time. */
+export function addressKey(address: Address): string {
+  const base = encodePlatformId(address.channel, address.chatId);
+  return address.threadId ? `${base}/${address.threadId}` : base;
+}
+
+function assertRawId(raw: string, what: string): void {
+  if (raw.length === 0 || raw.length > MAX_RAW_ID_LENGTH || !RAW_ID.test(raw)) {
+    throw new InvalidIdError(`"${truncate(raw)}" is not a valid ${what}`);
+  }
+}
+
+function truncate(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+}

@@ -1,0 +1,301 @@
+/**
+ * The fixed path of every customer message, whatever the platform:
+ *
+ *   drop own messages -> dedupe -> lock the conversation -> record      (then the caller is acked)
+ *   -> understand -> route -> respond                                    (after the ack)
+ *
+ * `receive` resolves as soon as the message is recorded, so a webhook can answer the platform
+ * quickly; the rest runs under the same per-conversation lock, so one chat's messages are handled
+ * in order while other chats proceed in parallel.
+ */
+import { localize } from '../knowledge/localize.js';
+import type { KnowledgeEntry, KnowledgeSource, Match } from '../knowledge/types.js';
+import type { Channel, InboundHandler, Receipt } from './channel.js';
+import type { Clock } from './clock.js';
+import { isoNow } from './clock.js';
+import { KeyedLock } from './keyed-lock.js';
+import { detectLocale } from './language.js';
+import type { Logger } from './logger.js';
+import {
+  addressKey,
+  type Conversation,
+  encodePlatformId,
+  type InboundMessage,
+  type Locale,
+  type Message,
+  newId,
+  type Platform,
+  type QuickReply,
+} from './model.js';
+import { PAYLOAD_HANDOFF, PAYLOAD_KB_PREFIX, type ReplyName, reply } from './replies.js';
+import { type Decision, decide, type RoutingThresholds, understand } from './route.js';
+import type { ConversationStore } from './store/conversation-store.js';
+import type { KeyValueStore } from './store/key-value.js';
+
+export interface PipelineSettings {
+  thresholds: RoutingThresholds;
+  defaultLocale: Locale;
+  dedupeTtlMs: number;
+}
+
+export interface PipelineDeps {
+  kv: KeyValueStore;
+  conversations: ConversationStore;
+  knowledge: KnowledgeSource;
+  channel: (name: Platform) => Channel | undefined;
+  clock: Clock;
+  logger: Logger;
+  settings: PipelineSettings;
+}
+
+interface Claim {
+  messageId: string;
+}
+
+interface RecordedClaim {
+  messageId: string;
+  conversationId: string;
+}
+
+export class Pipeline implements InboundHandler {
+  readonly #deps: PipelineDeps;
+  readonly #lock = new KeyedLock();
+  readonly #inFlight = new Set<Promise<void>>();
+
+  constructor(deps: PipelineDeps) {
+    this.#deps = deps;
+  }
+
+  async receive(inbound: InboundMessage): Promise<Receipt> {
+    if (inbound.fromBot) return { status: 'ignored', reason: 'own-message' };
+    const claim = await this.#dedupe(inbound);
+    return new Promise<Receipt>((ack, fail) => {
+      const work = this.#lock.run(addressKey(inbound.address), async () => {
+        let recorded: { message: Message; conversation: Conversation };
+        try {
+          const earlier = await this.#deps.kv.get<RecordedClaim>(recordedKey(inbound));
+          if (earlier) {
+            ack({ status: 'duplicate', ...earlier });
+            return;
+          }
+          recorded = await this.#record(inbound, claim.messageId);
+        } catch (error) {
+          fail(error);
+          return;
+        }
+        ack({ status: 'accepted', messageId: recorded.message.id, conversationId: recorded.conversation.id });
+        await this.#answer(inbound, recorded.conversation);
+      });
+      this.#track(work);
+    });
+  }
+
+  /** Resolves when every message received so far has been answered (graceful shutdown). */
+  async drain(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /**
+   * Claims the delivery atomically. A repeat finds the claim taken; whether it is a true duplicate
+   * is decided under the lock, where the first delivery has either recorded the message (duplicate)
+   * or failed before recording it (then this repeat records it: nothing the customer wrote is lost).
+   */
+  async #dedupe(inbound: InboundMessage): Promise<Claim> {
+    const { value } = await this.#deps.kv.setIfAbsent<Claim>(
+      `dedupe:${inbound.address.channel}:${inbound.dedupeKey}`,
+      { messageId: newId('message') },
+      this.#deps.settings.dedupeTtlMs,
+    );
+    return value;
+  }
+
+  async #record(
+    inbound: InboundMessage,
+    messageId: string,
+  ): Promise<{ message: Message; conversation: Conversation }> {
+    const { conversations, kv, settings } = this.#deps;
+    const identity = encodePlatformId(inbound.address.channel, inbound.address.userId);
+    const customer =
+      (await conversations.findCustomerByIdentity(identity)) ??
+      (await conversations.createCustomer(identity, inbound.sender ?? {}));
+    const locale = detectLocale(inbound.text);
+    let conversation = await conversations.findOpenConversation(inbound.address);
+    if (!conversation) {
+      conversation = await conversations.openConversation(
+        customer,
+        inbound.address,
+        locale ?? inbound.sender?.locale ?? customer.locale ?? settings.defaultLocale,
+      );
+    } else if (locale && locale !== conversation.locale) {
+      // The customer switched language: answer in the one they use now.
+      conversation = await conversations.updateConversation(conversation, { locale });
+    }
+    const result = await conversations.appendMessage(conversation, {
+      id: messageId,
+      direction: 'in',
+      role: 'customer',
+      text: inbound.text,
+      attachments: inbound.attachments,
+      quickReplies: [],
+      ...(inbound.platformMessageId ? { platformMessageId: inbound.platformMessageId } : {}),
+    });
+    await kv.set<RecordedClaim>(
+      recordedKey(inbound),
+      { messageId: result.message.id, conversationId: result.conversation.id },
+      settings.dedupeTtlMs,
+    );
+    return result;
+  }
+
+  /** Understand, route, respond. Never throws: a failure here hands the customer to a person. */
+  async #answer(inbound: InboundMessage, conversation: Conversation): Promise<void> {
+    const { logger, settings } = this.#deps;
+    let decision: Decision;
+    try {
+      const matches =
+        conversation.status === 'bot' ? understand(inbound, this.#deps.knowledge.current()) : [];
+      decision = decide(conversation, inbound, matches, settings.thresholds);
+    } catch (error) {
+      logger.error({ err: error, conversationId: conversation.id }, 'understanding failed; handing off');
+      decision = {
+        kind: 'handoff',
+        cause: 'no-match',
+        reason: 'the bot failed to understand the message (see server log)',
+      };
+    }
+    logger.info(
+      { conversationId: conversation.id, decision: decision.kind, reason: decision.reason },
+      'routed',
+    );
+    try {
+      await this.#respond(conversation, decision);
+    } catch (error) {
+      logger.error(
+        { err: error, conversationId: conversation.id, decision: decision.kind },
+        'responding failed',
+      );
+    }
+  }
+
+  async #respond(conversation: Conversation, decision: Decision): Promise<void> {
+    const locale = conversation.locale;
+    switch (decision.kind) {
+      case 'hold':
+        return;
+      case 'answer': {
+        const { entry, confidence } = decision.match;
+        const updated = await this.#say(conversation, {
+          text: this.#localize(entry.answer, locale),
+          quickReplies: entry.quickReplies.flatMap((id) => this.#entryButton(id, locale)),
+          kbEntryId: entry.id,
+          confidence,
+        });
+        await this.#deps.conversations.updateConversation(updated, { lastIntent: entry.id });
+        return;
+      }
+      case 'suggest': {
+        const buttons = decision.matches.map((m) =>
+          entryQuickReply(m.entry, locale, this.#deps.settings.defaultLocale),
+        );
+        buttons.push({ label: reply('talkToPerson', locale), payload: PAYLOAD_HANDOFF });
+        await this.#say(conversation, { text: reply('suggest', locale), quickReplies: buttons });
+        return;
+      }
+      case 'handoff':
+        await this.#handOff(conversation, decision);
+        return;
+    }
+  }
+
+  async #handOff(
+    conversation: Conversation,
+    decision: Extract<Decision, { kind: 'handoff' }>,
+  ): Promise<void> {
+    const match: Match | undefined = decision.match;
+    const cannedReply: ReplyName = decision.cause === 'non-text' ? 'nonText' : 'handoff';
+    const text = match
+      ? this.#localize(match.entry.answer, conversation.locale)
+      : reply(cannedReply, conversation.locale);
+    const updated = await this.#say(conversation, {
+      text,
+      quickReplies: [],
+      ...(match ? { kbEntryId: match.entry.id, confidence: match.confidence } : {}),
+    });
+    await this.#deps.conversations.updateConversation(updated, {
+      status: 'waiting',
+      handedOffAt: isoNow(this.#deps.clock),
+      handoffReason: decision.reason,
+      ...(match ? { lastIntent: match.entry.id } : {}),
+    });
+  }
+
+  /** Records a bot message and delivers it on the conversation's channel. */
+  async #say(
+    conversation: Conversation,
+    content: { text: string; quickReplies: QuickReply[]; kbEntryId?: string; confidence?: number },
+  ): Promise<Conversation> {
+    const { conversations, clock, logger } = this.#deps;
+    const { message, conversation: updated } = await conversations.appendMessage(conversation, {
+      direction: 'out',
+      role: 'bot',
+      attachments: [],
+      ...content,
+    });
+    const withResponse = updated.firstResponseAt
+      ? updated
+      : await conversations.updateConversation(updated, { firstResponseAt: isoNow(clock) });
+    const channel = this.#deps.channel(conversation.address.channel);
+    if (!channel) {
+      logger.error(
+        { conversationId: conversation.id, channel: conversation.address.channel },
+        'no channel to send on',
+      );
+      return withResponse;
+    }
+    try {
+      await channel.send(conversation.address, {
+        id: message.id,
+        conversationId: conversation.id,
+        role: 'bot',
+        text: message.text,
+        quickReplies: message.quickReplies,
+        attachments: [],
+        locale: conversation.locale,
+      });
+    } catch (error) {
+      // The message stays recorded (the customer sees it when they reconnect or on history).
+      logger.error({ err: error, conversationId: conversation.id, messageId: message.id }, 'send failed');
+    }
+    return withResponse;
+  }
+
+  #entryButton(id: string, locale: Locale): QuickReply[] {
+    const entry = this.#deps.knowledge.current().entries.get(id);
+    return entry ? [entryQuickReply(entry, locale, this.#deps.settings.defaultLocale)] : [];
+  }
+
+  #localize(text: KnowledgeEntry['answer'], locale: Locale): string {
+    return localize(text, locale, this.#deps.settings.defaultLocale);
+  }
+
+  #track(work: Promise<unknown>): void {
+    const done = work.then(
+      () => {},
+      (error) => this.#deps.logger.error({ err: error }, 'pipeline work failed'),
+    );
+    this.#inFlight.add(done);
+    void done.finally(() => this.#inFlight.delete(done));
+  }
+}
+
+/** A button for an entry: its title in the locale, else its first question written in that language. */
+function entryQuickReply(entry: KnowledgeEntry, locale: Locale, fallback: Locale): QuickReply {
+  const label = entry.title
+    ? localize(entry.title, locale, fallback)
+    : (entry.questions.find((q) => detectLocale(q) === locale) ?? entry.questions[0] ?? entry.id);
+  return { label, payload: `${PAYLOAD_KB_PREFIX}${entry.id}` };
+}
+
+function recordedKey(inbound: InboundMessage): string {
+  return `recorded:${inbound.address.channel}:${inbound.dedupeKey}`;
+}

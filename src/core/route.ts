@@ -1,0 +1,81 @@
+/**
+ * Deciding what to do with a customer message. Pure: the same conversation state and matches
+ * always give the same decision, and every decision carries a reason an admin can read.
+ */
+import type { KnowledgeBase, Match } from '../knowledge/types.js';
+import type { Conversation, InboundMessage } from './model.js';
+import { PAYLOAD_HANDOFF, PAYLOAD_KB_PREFIX } from './replies.js';
+
+export interface RoutingThresholds {
+  answerThreshold: number;
+  suggestThreshold: number;
+}
+
+export type Decision =
+  /** A person has it (or is about to): the bot stays silent. */
+  | { kind: 'hold'; reason: string }
+  | { kind: 'answer'; match: Match; reason: string }
+  | { kind: 'suggest'; matches: Match[]; reason: string }
+  | { kind: 'handoff'; match?: Match; cause: HandoffCause; reason: string };
+
+export type HandoffCause = 'customer-request' | 'kb-handoff' | 'no-match' | 'non-text';
+
+/** What the knowledge base made of the message: best first. */
+export function understand(inbound: InboundMessage, knowledge: KnowledgeBase): Match[] {
+  const payload = inbound.action?.payload;
+  if (payload?.startsWith(PAYLOAD_KB_PREFIX)) {
+    // A pressed button names its entry: no guessing needed.
+    const entry = knowledge.entries.get(payload.slice(PAYLOAD_KB_PREFIX.length));
+    if (entry) return [{ entry, confidence: 1, question: inbound.text }];
+  }
+  return inbound.text.trim() === '' ? [] : knowledge.match(inbound.text, 3);
+}
+
+export function decide(
+  conversation: Conversation,
+  inbound: InboundMessage,
+  matches: Match[],
+  thresholds: RoutingThresholds,
+): Decision {
+  if (conversation.status === 'waiting' || conversation.status === 'agent') {
+    return {
+      kind: 'hold',
+      reason: `conversation is ${conversation.status === 'agent' ? 'with an agent' : 'waiting for an agent'}`,
+    };
+  }
+  if (inbound.action?.payload === PAYLOAD_HANDOFF) {
+    return { kind: 'handoff', cause: 'customer-request', reason: 'the customer pressed "talk to a person"' };
+  }
+  if (inbound.text.trim() === '') {
+    return { kind: 'handoff', cause: 'non-text', reason: 'a message without text (attachment only)' };
+  }
+  const best = matches[0];
+  if (best && best.confidence >= thresholds.answerThreshold) {
+    const score = best.confidence.toFixed(2);
+    if (best.entry.handoff) {
+      return {
+        kind: 'handoff',
+        match: best,
+        cause: 'kb-handoff',
+        reason: `knowledge entry "${best.entry.id}" (${score}) hands off to a person`,
+      };
+    }
+    return {
+      kind: 'answer',
+      match: best,
+      reason: `knowledge entry "${best.entry.id}" matched with ${score}`,
+    };
+  }
+  const candidates = matches.filter((m) => m.confidence >= thresholds.suggestThreshold && !m.entry.handoff);
+  if (candidates.length > 0) {
+    return {
+      kind: 'suggest',
+      matches: candidates,
+      reason: `no confident match; offering ${candidates.map((m) => `"${m.entry.id}" (${m.confidence.toFixed(2)})`).join(', ')}`,
+    };
+  }
+  const bestText = best
+    ? `best was "${best.entry.id}" with ${best.confidence.toFixed(2)}`
+    : 'nothing matched';
+  return { kind: 'handoff', cause: 'no-match', reason: `no confident knowledge-base match (${bestText})` };
+}

@@ -1,0 +1,156 @@
+/**
+ * Customers, conversations and messages on top of the key-value store.
+ *
+ * Keys (all under the store's namespace):
+ *   customer:<id>              Customer
+ *   identity:<platform id>     customer id (one person, several platform identities)
+ *   conversation:<id>          Conversation
+ *   open:<address key>         id of the chat's current, not yet closed conversation
+ *   message:<conv id>:<seq>    Message, seq 1..conversation.messageCount
+ *
+ * Writes to one conversation must happen under that conversation's lock (the pipeline holds it);
+ * the store itself does not serialise them.
+ */
+import { EventEmitter } from 'node:events';
+import { type Clock, isoNow } from '../clock.js';
+import {
+  type Address,
+  addressKey,
+  type Conversation,
+  type Customer,
+  type Locale,
+  type Message,
+  newId,
+} from '../model.js';
+import type { KeyValueStore } from './key-value.js';
+
+export type MessageDraft = Omit<Message, 'id' | 'conversationId' | 'seq' | 'at'> & { id?: string };
+
+export interface ConversationEventMap {
+  /** A message was recorded (any role, either direction). */
+  message: [message: Message, conversation: Conversation];
+  /** A conversation's status changed. */
+  status: [conversation: Conversation];
+}
+
+export class ConversationStore {
+  /** In-process notifications of what was written; adapters use them for live views. */
+  readonly events = new EventEmitter<ConversationEventMap>();
+  readonly #kv: KeyValueStore;
+  readonly #clock: Clock;
+
+  constructor(kv: KeyValueStore, clock: Clock) {
+    this.#kv = kv;
+    this.#clock = clock;
+    // Live views come and go (one per open web chat tab); a high count is normal, not a leak.
+    this.events.setMaxListeners(0);
+  }
+
+  getCustomer(id: string): Promise<Customer | undefined> {
+    return this.#kv.get<Customer>(`customer:${id}`);
+  }
+
+  async findCustomerByIdentity(platformId: string): Promise<Customer | undefined> {
+    const customerId = await this.#kv.get<string>(`identity:${platformId}`);
+    return customerId ? this.getCustomer(customerId) : undefined;
+  }
+
+  /** Creates a customer known by one platform identity. */
+  async createCustomer(
+    platformId: string,
+    profile: { name?: string; locale?: Locale } = {},
+  ): Promise<Customer> {
+    const customer: Customer = {
+      id: newId('customer'),
+      identities: [platformId],
+      tier: 'standard',
+      attributes: {},
+      createdAt: isoNow(this.#clock),
+      ...(profile.name ? { name: profile.name } : {}),
+      ...(profile.locale ? { locale: profile.locale } : {}),
+    };
+    // Customer first: an identity must never point at a customer that does not exist.
+    await this.#kv.set(`customer:${customer.id}`, customer);
+    await this.#kv.set(`identity:${platformId}`, customer.id);
+    return customer;
+  }
+
+  getConversation(id: string): Promise<Conversation | undefined> {
+    return this.#kv.get<Conversation>(`conversation:${id}`);
+  }
+
+  async findOpenConversation(address: Address): Promise<Conversation | undefined> {
+    const id = await this.#kv.get<string>(`open:${addressKey(address)}`);
+    if (!id) return undefined;
+    const conversation = await this.getConversation(id);
+    return conversation && conversation.status !== 'closed' ? conversation : undefined;
+  }
+
+  async openConversation(customer: Customer, address: Address, locale: Locale): Promise<Conversation> {
+    const conversation: Conversation = {
+      id: newId('conversation'),
+      customerId: customer.id,
+      address,
+      status: 'bot',
+      priority: 'normal',
+      locale,
+      openedAt: isoNow(this.#clock),
+      messageCount: 0,
+    };
+    await this.#kv.set(`conversation:${conversation.id}`, conversation);
+    await this.#kv.set(`open:${addressKey(address)}`, conversation.id);
+    return conversation;
+  }
+
+  /** Saves changed fields; emits `status` when the status changed. Returns the saved conversation. */
+  async updateConversation(
+    conversation: Conversation,
+    changes: Partial<Conversation>,
+  ): Promise<Conversation> {
+    const updated: Conversation = { ...conversation, ...changes };
+    await this.#kv.set(`conversation:${updated.id}`, updated);
+    if (changes.status !== undefined && changes.status !== conversation.status) {
+      this.events.emit('status', updated);
+    }
+    return updated;
+  }
+
+  /**
+   * Appends a message. The message is written before the conversation's count, so a crash in
+   * between leaves an unreferenced message that the next append overwrites, never a hole.
+   */
+  async appendMessage(
+    conversation: Conversation,
+    draft: MessageDraft,
+  ): Promise<{ message: Message; conversation: Conversation }> {
+    const seq = conversation.messageCount + 1;
+    const message: Message = {
+      ...draft,
+      id: draft.id ?? newId('message'),
+      conversationId: conversation.id,
+      seq,
+      at: isoNow(this.#clock),
+    };
+    await this.#kv.set(messageKey(conversation.id, seq), message);
+    const updated = await this.updateConversation(conversation, { messageCount: seq });
+    this.events.emit('message', message, updated);
+    return { message, conversation: updated };
+  }
+
+  async getMessage(conversationId: string, seq: number): Promise<Message | undefined> {
+    return this.#kv.get<Message>(messageKey(conversationId, seq));
+  }
+
+  /** Messages of a conversation, oldest first; `afterSeq` skips those already seen. */
+  async listMessages(conversation: Conversation, afterSeq = 0): Promise<Message[]> {
+    const keys: string[] = [];
+    for (let seq = afterSeq + 1; seq <= conversation.messageCount; seq++)
+      keys.push(messageKey(conversation.id, seq));
+    const messages = await this.#kv.getMany<Message>(keys);
+    return messages.filter((message): message is Message => message !== undefined);
+  }
+}
+
+function messageKey(conversationId: string, seq: number): string {
+  return `message:${conversationId}:${seq}`;
+}

@@ -1,0 +1,30 @@
+/**
+ * The one storage interface the core uses: a key-value store over keyv, plus the single atomic
+ * primitive keyv lacks (set-if-absent with a TTL), done with each backend's own mechanism.
+ */
+export type StoreBackend = 'sqlite' | 'redis' | 'postgres';
+
+export interface SetIfAbsentResult<T> {
+  /** True when this call stored the value; false when the key was already held. */
+  created: boolean;
+  /** The value now held under the key: the caller's when created, the earlier one otherwise. */
+  value: T;
+}
+
+export interface KeyValueStore {
+  readonly backend: StoreBackend;
+  /** The store's address with any password removed, for logs and /readyz. */
+  readonly description: string;
+  get<T>(key: string): Promise<T | undefined>;
+  getMany<T>(keys: string[]): Promise<Array<T | undefined>>;
+  set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /**
+   * Atomically store `value` under `key` for `ttlMs` unless an unexpired value is there.
+   * Atomic across every process sharing the store (the dedupe step depends on it).
+   */
+  setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<SetIfAbsentResult<T>>;
+  /** Resolves when the store answers a round trip; rejects with StoreUnavailableError otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

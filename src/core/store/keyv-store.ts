@@ -1,0 +1,85 @@
+import type Keyv from 'keyv';
+import { StoreUnavailableError } from '../errors.js';
+import type { KeyValueStore, SetIfAbsentResult, StoreBackend } from './key-value.js';
+
+/** The backend-specific half of set-if-absent; everything else goes through keyv. */
+export type SetIfAbsentPrimitive = (
+  key: string,
+  json: string,
+  ttlMs: number,
+) => Promise<SetIfAbsentResult<string>>;
+
+export interface KeyvStoreParts {
+  backend: StoreBackend;
+  description: string;
+  keyv: Keyv;
+  setIfAbsent: SetIfAbsentPrimitive;
+  /** Extra clean-up for resources keyv does not own (e.g. a second client). */
+  closeExtra?: () => Promise<void>;
+}
+
+export class KeyvStore implements KeyValueStore {
+  readonly backend: StoreBackend;
+  readonly description: string;
+  readonly #keyv: Keyv;
+  readonly #setIfAbsent: SetIfAbsentPrimitive;
+  readonly #closeExtra: () => Promise<void>;
+
+  constructor(parts: KeyvStoreParts) {
+    this.backend = parts.backend;
+    this.description = parts.description;
+    this.#keyv = parts.keyv;
+    this.#setIfAbsent = parts.setIfAbsent;
+    this.#closeExtra = parts.closeExtra ?? (async () => {});
+    // Keyv emits store errors as events; with throwOnErrors they also reject the call, which is
+    // what we act on. The listener only stops an unhandled 'error' event from killing the process.
+    this.#keyv.on('error', () => {});
+  }
+
+  get<T>(key: string): Promise<T | undefined> {
+    return this.#run('get', () => this.#keyv.get<T>(key));
+  }
+
+  async getMany<T>(keys: string[]): Promise<Array<T | undefined>> {
+    if (keys.length === 0) return [];
+    return this.#run('getMany', () => this.#keyv.getMany<T>(keys));
+  }
+
+  async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
+    const ok = await this.#run('set', () => this.#keyv.set(key, value, ttlMs));
+    if (!ok) throw new StoreUnavailableError(`store ${this.description} refused to write ${key}`);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#run('delete', () => this.#keyv.delete(key));
+  }
+
+  async setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<SetIfAbsentResult<T>> {
+    const result = await this.#run('setIfAbsent', () => this.#setIfAbsent(key, JSON.stringify(value), ttlMs));
+    return { created: result.created, value: JSON.parse(result.value) as T };
+  }
+
+  async ping(): Promise<void> {
+    await this.#run('ping', () => this.#keyv.get('__ping__'));
+  }
+
+  async close(): Promise<void> {
+    await this.#closeExtra();
+    await this.#keyv.disconnect();
+  }
+
+  async #run<R>(operation: string, fn: () => Promise<R>): Promise<R> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
+      throw new StoreUnavailableError(`store ${this.description}: ${operation} failed: ${describe(error)}`, {
+        cause: error,
+      });
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,69 @@
+/**
+ * Holds the knowledge base the pipeline answers from. A reload builds a complete new index and
+ * swaps it in with one assignment, so no request ever sees half of a knowledge base; a failed
+ * reload keeps the last good one serving and reports why.
+ */
+import type { Clock } from '../core/clock.js';
+import { formatProblem, KnowledgeLoadError, type KnowledgeProblem, loadKnowledgeEntries } from './load.js';
+import { buildTfidfKnowledgeBase } from './tfidf-matcher.js';
+import type { KnowledgeBase, KnowledgeSource } from './types.js';
+
+export interface KnowledgeStatus {
+  /** `ready`: serving the folder as it is; `stale`: serving an older version, the newest has errors; `failed`: nothing to serve. */
+  state: 'ready' | 'stale' | 'failed' | 'loading';
+  dir: string;
+  entries: number;
+  loadedAt?: string;
+  indexMs?: number;
+  errors: string[];
+}
+
+export class KnowledgeService implements KnowledgeSource {
+  readonly dir: string;
+  readonly #clock: Clock;
+  #current: KnowledgeBase | undefined;
+  #status: KnowledgeStatus;
+
+  constructor(dir: string, clock: Clock) {
+    this.dir = dir;
+    this.#clock = clock;
+    this.#status = { state: 'loading', dir, entries: 0, errors: [] };
+  }
+
+  /** Loads the folder. Resolves with the problems found (empty when the load succeeded). */
+  async reload(): Promise<KnowledgeProblem[]> {
+    try {
+      const entries = await loadKnowledgeEntries(this.dir);
+      const started = performance.now();
+      const knowledgeBase = buildTfidfKnowledgeBase(entries);
+      const indexMs = Math.round(performance.now() - started);
+      this.#current = knowledgeBase;
+      this.#status = {
+        state: 'ready',
+        dir: this.dir,
+        entries: knowledgeBase.entries.size,
+        loadedAt: new Date(this.#clock.now()).toISOString(),
+        indexMs,
+        errors: [],
+      };
+      return [];
+    } catch (error) {
+      if (!(error instanceof KnowledgeLoadError)) throw error;
+      this.#status = {
+        ...this.#status,
+        state: this.#current ? 'stale' : 'failed',
+        errors: error.problems.map(formatProblem),
+      };
+      return error.problems;
+    }
+  }
+
+  current(): KnowledgeBase {
+    if (!this.#current) throw new Error(`knowledge base in ${this.dir} is not loaded`);
+    return this.#current;
+  }
+
+  status(): KnowledgeStatus {
+    return this.#status;
+  }
+}

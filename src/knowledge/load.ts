@@ -1,0 +1,165 @@
+/**
+ * Loads every `*.yaml` / `*.yml` file of a knowledge folder, validates all of it and reports every
+ * problem at once, each with file, line, column and entry id, so an admin fixes them in one pass.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { isNode, LineCounter, parseDocument } from 'yaml';
+import { SwitchboardError } from '../core/errors.js';
+import { knowledgeFileSchema } from './schema.js';
+import type { KnowledgeEntry } from './types.js';
+
+export interface KnowledgeProblem {
+  file: string;
+  line: number;
+  column: number;
+  entryId?: string;
+  message: string;
+}
+
+export class KnowledgeLoadError extends SwitchboardError {
+  readonly problems: KnowledgeProblem[];
+
+  constructor(problems: KnowledgeProblem[]) {
+    super(
+      'knowledge_invalid',
+      `knowledge base has ${problems.length} problem(s):\n${problems.map(formatProblem).join('\n')}`,
+    );
+    this.problems = problems;
+  }
+}
+
+export function formatProblem(problem: KnowledgeProblem): string {
+  const where = `${problem.file}:${problem.line}:${problem.column}`;
+  return problem.entryId
+    ? `${where} entry "${problem.entryId}": ${problem.message}`
+    : `${where}: ${problem.message}`;
+}
+
+/** Reads and validates the folder. Throws KnowledgeLoadError listing every problem found. */
+export async function loadKnowledgeEntries(dir: string): Promise<KnowledgeEntry[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => /\.ya?ml$/i.test(name)).sort();
+  } catch (error) {
+    throw new KnowledgeLoadError([
+      { file: dir, line: 0, column: 0, message: `cannot read the folder: ${(error as Error).message}` },
+    ]);
+  }
+  if (names.length === 0) {
+    throw new KnowledgeLoadError([
+      { file: dir, line: 0, column: 0, message: 'no .yaml files in the folder' },
+    ]);
+  }
+  const problems: KnowledgeProblem[] = [];
+  const entries: KnowledgeEntry[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    const file = relative(process.cwd(), path) || path;
+    const parsed = parseKnowledgeFile(await readFile(path, 'utf8'), file);
+    problems.push(...parsed.problems);
+    entries.push(...parsed.entries);
+  }
+  problems.push(...crossCheck(entries));
+  if (problems.length > 0) throw new KnowledgeLoadError(problems);
+  return entries;
+}
+
+/** Parses one file's text. Pure, so tests can feed it strings. */
+export function parseKnowledgeFile(
+  text: string,
+  file: string,
+): { entries: KnowledgeEntry[]; problems: KnowledgeProblem[] } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number | undefined) => {
+    const position = lineCounter.linePos(offset ?? 0);
+    return { line: position.line, column: position.col };
+  };
+  if (document.errors.length > 0) {
+    return {
+      entries: [],
+      problems: document.errors.map((error) => ({
+        file,
+        ...at(error.pos[0]),
+        message: `YAML syntax: ${firstLine(error.message)}`,
+      })),
+    };
+  }
+  const raw = document.toJS() as unknown;
+  const result = knowledgeFileSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
+      const node = nearestNode(document, path);
+      const entryId = entryIdAt(raw, path);
+      const field = path.slice(entryId === undefined ? 0 : 2).join('.');
+      return {
+        file,
+        ...at(node?.range?.[0]),
+        ...(entryId ? { entryId } : {}),
+        message: field ? `${field}: ${issue.message}` : issue.message,
+      };
+    });
+    return { entries: [], problems };
+  }
+  const entries = result.data.entries.map((entry, index) => {
+    const node = document.getIn(['entries', index], true);
+    return { ...entry, source: { file, line: at(isNode(node) ? node.range?.[0] : undefined).line } };
+  });
+  return { entries, problems: [] };
+}
+
+/** Checks that need every file: unique ids, quick replies that point at real entries. */
+function crossCheck(entries: KnowledgeEntry[]): KnowledgeProblem[] {
+  const problems: KnowledgeProblem[] = [];
+  const firstById = new Map<string, KnowledgeEntry>();
+  for (const entry of entries) {
+    const first = firstById.get(entry.id);
+    if (first) {
+      problems.push({
+        file: entry.source.file,
+        line: entry.source.line,
+        column: 1,
+        entryId: entry.id,
+        message: `duplicate id (first defined at ${first.source.file}:${first.source.line})`,
+      });
+    } else firstById.set(entry.id, entry);
+  }
+  for (const entry of entries) {
+    for (const target of entry.quickReplies) {
+      if (!firstById.has(target)) {
+        problems.push({
+          file: entry.source.file,
+          line: entry.source.line,
+          column: 1,
+          entryId: entry.id,
+          message: `quickReplies: no entry has the id "${target}"`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+function nearestNode(document: ReturnType<typeof parseDocument>, path: Array<string | number>) {
+  for (let length = path.length; length >= 0; length--) {
+    const node = length === 0 ? document.contents : document.getIn(path.slice(0, length), true);
+    if (isNode(node)) return node;
+  }
+  return undefined;
+}
+
+function entryIdAt(raw: unknown, path: Array<string | number>): string | undefined {
+  if (path[0] !== 'entries' || typeof path[1] !== 'number' || typeof raw !== 'object' || raw === null)
+    return undefined;
+  const entries = (raw as { entries?: unknown }).entries;
+  if (!Array.isArray(entries)) return undefined;
+  const entry: unknown = entries[path[1]];
+  const id = typeof entry === 'object' && entry !== null ? (entry as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : `#${path[1] + 1}`;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}

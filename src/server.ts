@@ -1,0 +1,126 @@
+/**
+ * Builds Switchboard from a Config: opens the store, loads the knowledge base, wires the channels
+ * and the pipeline, and returns the express app with a lifecycle. It starts no listener of its own:
+ * `listen` does, when `src/main.ts` (or a test) asks.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { WebchatChannel } from './adapters/webchat/index.js';
+import type { Channel } from './core/channel.js';
+import { type Clock, systemClock } from './core/clock.js';
+import type { Config } from './core/config/schema.js';
+import type { Logger } from './core/logger.js';
+import type { Platform } from './core/model.js';
+import { Pipeline } from './core/pipeline.js';
+import { ConversationStore } from './core/store/conversation-store.js';
+import type { KeyValueStore } from './core/store/key-value.js';
+import { openStore } from './core/store/open-store.js';
+import { errorHandler, notFoundHandler } from './http/errors.js';
+import { healthRoutes } from './http/health.js';
+import { KnowledgeService } from './knowledge/knowledge-service.js';
+import { KnowledgeLoadError } from './knowledge/load.js';
+
+export interface SwitchboardOptions {
+  logger: Logger;
+  clock?: Clock;
+  /** Key prefix in the store; tests sharing one Redis or Postgres keep apart with their own. */
+  storeNamespace?: string;
+}
+
+export interface Switchboard {
+  app: Express;
+  store: KeyValueStore;
+  conversations: ConversationStore;
+  knowledge: KnowledgeService;
+  pipeline: Pipeline;
+  channels: ReadonlyMap<Platform, Channel>;
+  /** Starts listening; resolves with the bound port (useful with port 0). */
+  listen(port?: number, host?: string): Promise<number>;
+  /** Stops accepting, finishes in-flight work, stops channels, closes the store. */
+  close(): Promise<void>;
+}
+
+export async function createSwitchboard(config: Config, options: SwitchboardOptions): Promise<Switchboard> {
+  const { logger } = options;
+  const clock = options.clock ?? systemClock;
+
+  const knowledge = new KnowledgeService(config.knowledge.dir, clock);
+  const problems = await knowledge.reload();
+  if (problems.length > 0) throw new KnowledgeLoadError(problems);
+
+  const store = await openStore(config.storeUrl, {
+    clock,
+    ...(options.storeNamespace ? { namespace: options.storeNamespace } : {}),
+  });
+  const conversations = new ConversationStore(store, clock);
+
+  const webchat = new WebchatChannel({ conversations, clock, maxTextLength: config.webchat.maxTextLength });
+  const channels = new Map<Platform, Channel>([[webchat.name, webchat]]);
+
+  const pipeline = new Pipeline({
+    kv: store,
+    conversations,
+    knowledge,
+    channel: (name) => channels.get(name),
+    clock,
+    logger,
+    settings: {
+      thresholds: config.knowledge,
+      defaultLocale: config.defaultLocale,
+      dedupeTtlMs: config.dedupe.ttlSeconds * 1000,
+    },
+  });
+  for (const channel of channels.values()) await channel.start(pipeline);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      // The page loads only its own script and style; the stream and API are same-origin.
+      contentSecurityPolicy: {
+        directives: { defaultSrc: ["'self'"], connectSrc: ["'self'"], imgSrc: ["'self'", 'data:'] },
+      },
+    }),
+  );
+  app.use(healthRoutes({ store, knowledge, channels }));
+  app.use(webchat.router());
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+
+  let server: Server | undefined;
+  let closing: Promise<void> | undefined;
+
+  return {
+    app,
+    store,
+    conversations,
+    knowledge,
+    pipeline,
+    channels,
+    listen(port = config.port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        const listening = app.listen(port, host, (error?: Error) => {
+          if (error) return reject(error);
+          server = listening;
+          resolve((listening.address() as AddressInfo).port);
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        const stopped = server
+          ? new Promise<void>((resolve) => server?.close(() => resolve()))
+          : Promise.resolve();
+        server?.closeIdleConnections();
+        // Streams never end by themselves; the channels end them so the server can close.
+        for (const channel of channels.values()) await channel.stop();
+        await pipeline.drain();
+        await stopped;
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
