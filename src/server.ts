@@ -78,10 +78,19 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
   app.disable('x-powered-by');
   app.use(
     helmet({
-      // The page loads only its own script and style; the stream and API are same-origin.
       contentSecurityPolicy: {
-        directives: { defaultSrc: ["'self'"], connectSrc: ["'self'"], imgSrc: ["'self'", 'data:'] },
+        directives: {
+          // The page loads only its own script and style; the stream and API are same-origin.
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          // Companies embed the chat in their own site: frame-ancestors names who may.
+          frameAncestors: ["'self'", ...config.webchat.embedOrigins],
+          // A plain-http install on a LAN address must still load its own script and style.
+          upgradeInsecureRequests: null,
+        },
       },
+      // X-Frame-Options cannot name other sites; frame-ancestors above replaces it.
+      frameguard: false,
     }),
   );
   app.use(healthRoutes({ store, knowledge, channels }));

@@ -13,7 +13,9 @@ export function normalize(text: string): string {
     .trim();
 }
 
-const RUNS = /(\p{Script=Han}+)|([\p{L}\p{N}]+)/gu;
+// Han characters are letters too (\p{L}): the word alternative must stop at them, or "iphone怎么退货"
+// becomes one long "word" instead of "iphone" + Chinese unigrams/bigrams.
+const RUNS = /(\p{Script=Han}+)|((?:(?!\p{Script=Han})[\p{L}\p{N}])+)/gu;
 
 export function features(text: string): string[] {
   const out: string[] = [];

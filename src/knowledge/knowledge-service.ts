@@ -4,8 +4,8 @@
  * reload keeps the last good one serving and reports why.
  */
 import type { Clock } from '../core/clock.js';
+import { buildKnowledgeBase } from './build-knowledge-base.js';
 import { formatProblem, KnowledgeLoadError, type KnowledgeProblem, loadKnowledgeEntries } from './load.js';
-import { buildTfidfKnowledgeBase } from './tfidf-matcher.js';
 import type { KnowledgeBase, KnowledgeSource } from './types.js';
 
 export interface KnowledgeStatus {
@@ -35,7 +35,7 @@ export class KnowledgeService implements KnowledgeSource {
     try {
       const entries = await loadKnowledgeEntries(this.dir);
       const started = performance.now();
-      const knowledgeBase = buildTfidfKnowledgeBase(entries);
+      const knowledgeBase = buildKnowledgeBase(entries);
       const indexMs = Math.round(performance.now() - started);
       this.#current = knowledgeBase;
       this.#status = {

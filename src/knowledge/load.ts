@@ -4,7 +4,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { SwitchboardError } from '../core/errors.js';
 import { knowledgeFileSchema } from './schema.js';
 import type { KnowledgeEntry } from './types.js';
@@ -60,7 +60,9 @@ export async function loadKnowledgeEntries(dir: string): Promise<KnowledgeEntry[
     problems.push(...parsed.problems);
     entries.push(...parsed.entries);
   }
-  problems.push(...crossCheck(entries));
+  // A file with problems contributes no entries, so checking references against the rest would
+  // report every quick reply pointing into that file as unknown: check them once the files are clean.
+  problems.push(...crossCheck(entries, { references: problems.length === 0 }));
   if (problems.length > 0) throw new KnowledgeLoadError(problems);
   return entries;
 }
@@ -77,21 +79,27 @@ export function parseKnowledgeFile(
     return { line: position.line, column: position.col };
   };
   if (document.errors.length > 0) {
-    return {
-      entries: [],
-      problems: document.errors.map((error) => ({
-        file,
-        ...at(error.pos[0]),
-        message: `YAML syntax: ${firstLine(error.message)}`,
-      })),
-    };
+    // The yaml parser can report one mistake several times (an unclosed nested flow sequence gives
+    // one error per level at the same offset): report each distinct problem once.
+    const seen = new Set<string>();
+    const problems: KnowledgeProblem[] = [];
+    for (const error of document.errors) {
+      const problem = { file, ...at(error.pos[0]), message: `YAML syntax: ${firstLine(error.message)}` };
+      const key = `${problem.line}:${problem.column}:${problem.message}`;
+      if (!seen.has(key)) problems.push(problem);
+      seen.add(key);
+    }
+    return { entries: [], problems };
   }
   const raw = document.toJS() as unknown;
   const result = knowledgeFileSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
-      const node = nearestNode(document, path);
+      // An unknown key is reported on its parent mapping: point at the key itself.
+      const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+      const node =
+        (unknownKey !== undefined && keyNode(document, path, unknownKey)) || nearestNode(document, path);
       const entryId = entryIdAt(raw, path);
       const field = path.slice(entryId === undefined ? 0 : 2).join('.');
       return {
@@ -111,7 +119,7 @@ export function parseKnowledgeFile(
 }
 
 /** Checks that need every file: unique ids, quick replies that point at real entries. */
-function crossCheck(entries: KnowledgeEntry[]): KnowledgeProblem[] {
+function crossCheck(entries: KnowledgeEntry[], check: { references: boolean }): KnowledgeProblem[] {
   const problems: KnowledgeProblem[] = [];
   const firstById = new Map<string, KnowledgeEntry>();
   for (const entry of entries) {
@@ -126,6 +134,7 @@ function crossCheck(entries: KnowledgeEntry[]): KnowledgeProblem[] {
       });
     } else firstById.set(entry.id, entry);
   }
+  if (!check.references) return problems;
   for (const entry of entries) {
     for (const target of entry.quickReplies) {
       if (!firstById.has(target)) {
@@ -148,6 +157,13 @@ function nearestNode(document: ReturnType<typeof parseDocument>, path: Array<str
     if (isNode(node)) return node;
   }
   return undefined;
+}
+
+function keyNode(document: ReturnType<typeof parseDocument>, path: Array<string | number>, key: string) {
+  const map = path.length === 0 ? document.contents : document.getIn(path, true);
+  if (!isMap(map)) return undefined;
+  const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
+  return isNode(pair?.key) ? pair.key : undefined;
 }
 
 function entryIdAt(raw: unknown, path: Array<string | number>): string | undefined {

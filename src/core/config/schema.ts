@@ -5,12 +5,17 @@
 import { z } from 'zod';
 import { LOCALES } from '../model.js';
 
-const seconds = (max: number) => z.coerce.number().int().min(1).max(max);
-const share = z.coerce.number().min(0).max(1);
+// Numbers come as numbers from the YAML file and as strings from the environment. z.coerce would
+// also turn a key left empty in the file (null), "" or true into 0 or 1 — an answerThreshold of 0
+// answers everything — so only non-blank strings are converted; anything else must be a number.
+const numeric = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value), schema);
+const seconds = (max: number) => numeric(z.number().int().min(1).max(max));
+const share = numeric(z.number().min(0).max(1));
 
 export const configSchema = z
   .object({
-    port: z.coerce.number().int('must be a whole number').min(1).max(65535).default(3000),
+    port: numeric(z.number().int('must be a whole number').min(1).max(65535)).default(3000),
     host: z.string().min(1).default('0.0.0.0'),
     publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     storeUrl: z
@@ -27,9 +32,9 @@ export const configSchema = z
       .object({
         dir: z.string().min(1).default('config/knowledge'),
         /** At or above: answer. The trade-off is documented in the README. */
-        answerThreshold: share.default(0.5),
+        answerThreshold: share.default(0.3),
         /** Between this and answerThreshold: offer the best entries as "did you mean…?" buttons. */
-        suggestThreshold: share.default(0.3),
+        suggestThreshold: share.default(0.2),
       })
       .strict()
       .prefault({})
@@ -46,7 +51,11 @@ export const configSchema = z
       .prefault({}),
     webchat: z
       .object({
-        maxTextLength: z.coerce.number().int().min(1).max(100_000).default(4000),
+        maxTextLength: numeric(z.number().int().min(1).max(100_000)).default(4000),
+        /** Sites allowed to show the chat page in an <iframe> (CSP frame-ancestors), e.g. https://shop.example. */
+        embedOrigins: z
+          .array(z.url({ protocol: /^https?$/, error: 'must be an origin such as https://shop.example' }))
+          .default([]),
       })
       .strict()
       .prefault({}),

@@ -106,7 +106,17 @@ async function openRedis(url: string, description: string, namespace: string, ti
     },
   });
   client.on('error', () => {}); // connection errors surface as rejected commands
-  await client.connect();
+  try {
+    // connect() keeps retrying under the reconnect strategy and never rejects on its own.
+    await withTimeout(
+      client.connect(),
+      timeoutMs,
+      () => new StoreUnavailableError(`no answer from ${description} within ${timeoutMs} ms`),
+    );
+  } catch (error) {
+    client.destroy();
+    throw error;
+  }
   const adapter = new KeyvRedis(client as never, {
     throwOnConnectError: true,
     throwOnErrors: true,

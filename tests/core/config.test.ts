@@ -1,0 +1,164 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/core/config/load-config.js';
+import { ConfigError } from '../../src/core/errors.js';
+
+/** A temp YAML settings file; returns its path for SWITCHBOARD_CONFIG. */
+function configFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'switchboard-config-')), 'switchboard.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+/** The problems of the ConfigError loadConfig throws. */
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected loadConfig to fail');
+}
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty file and no environment', () => {
+    const config = loadConfig({ SWITCHBOARD_CONFIG: configFile('') });
+    expect(config).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      storeUrl: 'sqlite://data/switchboard.sqlite',
+      logLevel: 'info',
+      defaultLocale: 'zh-CN',
+      knowledge: { dir: 'config/knowledge', answerThreshold: 0.3, suggestThreshold: 0.2 },
+      dedupe: { ttlSeconds: 86400 },
+      webchat: { maxTextLength: 4000, embedOrigins: [] },
+      shutdownTimeoutSeconds: 10,
+    });
+  });
+
+  it('reads the shipped config/switchboard.yaml, which holds the defaults', () => {
+    expect(loadConfig({})).toEqual(loadConfig({ SWITCHBOARD_CONFIG: configFile('') }));
+  });
+
+  it('takes settings from the file', () => {
+    const file = configFile(
+      'port: 8080\nknowledge:\n  dir: kb\n  answerThreshold: 0.7\nwebchat:\n  maxTextLength: 500\n',
+    );
+    const config = loadConfig({ SWITCHBOARD_CONFIG: file });
+    expect(config.port).toBe(8080);
+    expect(config.knowledge).toEqual({ dir: 'kb', answerThreshold: 0.7, suggestThreshold: 0.2 });
+    expect(config.webchat.maxTextLength).toBe(500);
+  });
+
+  it('lets the environment win over the file', () => {
+    const file = configFile(
+      'port: 8080\nlogLevel: warn\nknowledge:\n  dir: from-file\n  answerThreshold: 0.7\n',
+    );
+    const config = loadConfig({
+      SWITCHBOARD_CONFIG: file,
+      PORT: '9090',
+      KNOWLEDGE_DIR: 'from-env',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config.port).toBe(9090);
+    expect(config.logLevel).toBe('debug');
+    // The variable replaces one setting, not its whole section.
+    expect(config.knowledge).toEqual({ dir: 'from-env', answerThreshold: 0.7, suggestThreshold: 0.2 });
+  });
+
+  it('treats an empty variable as unset', () => {
+    const file = configFile('port: 8080\n');
+    const config = loadConfig({ SWITCHBOARD_CONFIG: file, PORT: '', ADMIN_TOKEN: '', KNOWLEDGE_DIR: '' });
+    expect(config.port).toBe(8080);
+    expect(config.adminToken).toBeUndefined();
+    expect(config.knowledge.dir).toBe('config/knowledge');
+    expect(loadConfig({ SWITCHBOARD_CONFIG: configFile(''), PORT: '' }).port).toBe(3000);
+  });
+
+  it.each(['abc', '0', '70000', '80.5', ' '])('names PORT (environment) for PORT=%j', (port) => {
+    const problems = problemsOf({ SWITCHBOARD_CONFIG: configFile('port: 8080\n'), PORT: port });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^PORT \(environment\): /);
+  });
+
+  it('names the key path and the file for a bad value in the file', () => {
+    const file = configFile('knowledge:\n  answerThreshold: 1.5\nlogLevel: loud\n');
+    const problems = problemsOf({ SWITCHBOARD_CONFIG: file });
+    expect(problems).toHaveLength(2);
+    expect(problems).toContainEqual(
+      expect.stringMatching(new RegExp(`^knowledge\\.answerThreshold in ${file}: `)),
+    );
+    expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^logLevel in ${file}: `)));
+  });
+
+  it.each([
+    ['knowledge:\n  answerThreshold:\n', 'knowledge.answerThreshold'], // a key left empty is not 0
+    ['knowledge:\n  suggestThreshold: ""\n', 'knowledge.suggestThreshold'],
+    ['webchat:\n  maxTextLength: true\n', 'webchat.maxTextLength'],
+    ['port: "80abc"\n', 'port'],
+  ])('refuses a value that is not a number: %j', (text, key) => {
+    const file = configFile(text);
+    expect(problemsOf({ SWITCHBOARD_CONFIG: file })).toEqual([
+      expect.stringMatching(new RegExp(`^${key} in ${file}: `)),
+    ]);
+  });
+
+  it('accepts numbers written as strings in the file', () => {
+    expect(loadConfig({ SWITCHBOARD_CONFIG: configFile('port: "8081"\n') }).port).toBe(8081);
+  });
+
+  it('refuses a suggestThreshold above answerThreshold, naming it', () => {
+    const file = configFile('knowledge:\n  answerThreshold: 0.4\n  suggestThreshold: 0.6\n');
+    expect(problemsOf({ SWITCHBOARD_CONFIG: file })).toEqual([
+      `knowledge.suggestThreshold in ${file}: suggestThreshold must not be above answerThreshold`,
+    ]);
+  });
+
+  it('refuses an unknown key in the file, at the top level and in a section', () => {
+    const file = configFile('colour: red\nknowledge:\n  treshold: 0.5\n');
+    const problems = problemsOf({ SWITCHBOARD_CONFIG: file });
+    expect(problems).toHaveLength(2);
+    expect(problems).toContainEqual(expect.stringMatching(/in .*: .*"colour"/));
+    expect(problems).toContainEqual(expect.stringMatching(/^knowledge in .*: .*"treshold"/));
+  });
+
+  it('reports every bad setting at once, each with its source', () => {
+    const file = configFile('logLevel: loud\n');
+    const problems = problemsOf({ SWITCHBOARD_CONFIG: file, PORT: 'x', STORE_URL: 'mysql://db' });
+    expect(problems).toHaveLength(3);
+    expect(problems).toContainEqual(expect.stringMatching(/^PORT \(environment\): /));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^STORE_URL \(environment\): must start with sqlite/),
+    );
+    expect(problems).toContainEqual(expect.stringMatching(/^logLevel in /));
+  });
+
+  it('fails clearly when SWITCHBOARD_CONFIG names a missing file', () => {
+    const problems = problemsOf({ SWITCHBOARD_CONFIG: join(tmpdir(), 'no-such-switchboard.yaml') });
+    expect(problems).toEqual([
+      expect.stringMatching(/^SWITCHBOARD_CONFIG: cannot read .*no-such-switchboard\.yaml/),
+    ]);
+  });
+
+  it('fails clearly on a file that is not YAML or not a mapping', () => {
+    const broken = configFile('port: [1\n');
+    expect(problemsOf({ SWITCHBOARD_CONFIG: broken })).toEqual([expect.stringMatching(/not valid YAML/)]);
+    const list = configFile('- port\n');
+    expect(problemsOf({ SWITCHBOARD_CONFIG: list })).toEqual([
+      `${list}: the top level must be a mapping of settings`,
+    ]);
+  });
+
+  it('refuses an admin token that is too short and a public URL that is not http(s)', () => {
+    const problems = problemsOf({
+      SWITCHBOARD_CONFIG: configFile(''),
+      ADMIN_TOKEN: 'short',
+      PUBLIC_URL: 'ftp://example.com',
+    });
+    expect(problems).toContainEqual(expect.stringMatching(/^ADMIN_TOKEN \(environment\): /));
+    expect(problems).toContainEqual(expect.stringMatching(/^PUBLIC_URL \(environment\): /));
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * Starts a real Switchboard (express app, store, knowledge, pipeline) on a free port, the way
+ * `npm start` does but with a temporary SQLite file and a silent logger.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/core/config/load-config.js';
+import type { Config } from '../../src/core/config/schema.js';
+import { createSwitchboard, type Switchboard } from '../../src/server.js';
+
+export interface RunningSwitchboard extends Switchboard {
+  url: string;
+  config: Config;
+}
+
+export function tempDir(prefix = 'switchboard-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A config as the defaults and the environment give it, with a fresh SQLite file unless overridden. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    STORE_URL: `sqlite://${join(tempDir(), 'switchboard.sqlite')}`,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+}
+
+export async function startSwitchboard(config: Config = testConfig()): Promise<RunningSwitchboard> {
+  const switchboard = await createSwitchboard(config, { logger: pino({ level: 'silent' }) });
+  const port = await switchboard.listen(0, '127.0.0.1');
+  return Object.assign(switchboard, { url: `http://127.0.0.1:${port}`, config });
+}

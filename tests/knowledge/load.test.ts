@@ -1,0 +1,218 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  formatProblem,
+  KnowledgeLoadError,
+  type KnowledgeProblem,
+  loadKnowledgeEntries,
+  parseKnowledgeFile,
+} from '../../src/knowledge/load.js';
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'switchboard-kb-'));
+}
+
+/** The problems loadKnowledgeEntries throws, or a failure if it loads. */
+async function problemsOf(dir: string): Promise<KnowledgeProblem[]> {
+  const error = await loadKnowledgeEntries(dir).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(KnowledgeLoadError);
+  return (error as KnowledgeLoadError).problems;
+}
+
+describe('parseKnowledgeFile', () => {
+  it('accepts the minimal form of DESIGN.md and fills in the defaults', () => {
+    const text = [
+      'entries:',
+      '  - id: order.track',
+      '    questions: [我的快递到哪了, where is my parcel]',
+      '    answer: 您可以在「我的订单」里查看物流。',
+    ].join('\n');
+    const { entries, problems } = parseKnowledgeFile(text, 'shop.yaml');
+    expect(problems).toEqual([]);
+    expect(entries).toEqual([
+      {
+        id: 'order.track',
+        questions: ['我的快递到哪了', 'where is my parcel'],
+        answer: '您可以在「我的订单」里查看物流。',
+        quickReplies: [],
+        handoff: false,
+        source: { file: 'shop.yaml', line: 2 },
+      },
+    ]);
+  });
+
+  it('accepts per-locale answers and titles, quick replies and handoff', () => {
+    const text = [
+      'entries:',
+      '  - id: human.request',
+      '    title: { zh-CN: 转人工, en: Talk to a human }',
+      '    questions: [转人工, talk to a human]',
+      '    answer:',
+      '      zh-CN: 正在为您转接人工客服。',
+      '      en: Transferring you to a person.',
+      '    quickReplies: [human.request]',
+      '    handoff: true',
+      '  - id: english.only',
+      '    questions: [hello]',
+      '    answer: { en: Hi! }',
+    ].join('\n');
+    const { entries, problems } = parseKnowledgeFile(text, 'kb.yaml');
+    expect(problems).toEqual([]);
+    expect(entries[0]).toMatchObject({
+      answer: { 'zh-CN': '正在为您转接人工客服。', en: 'Transferring you to a person.' },
+      title: { 'zh-CN': '转人工', en: 'Talk to a human' },
+      quickReplies: ['human.request'],
+      handoff: true,
+    });
+    expect(entries[1]).toMatchObject({ answer: { en: 'Hi!' }, source: { line: 10 } });
+  });
+
+  it('reports every problem of a file, each with its line, column and entry id', () => {
+    const text = [
+      'entries:', //                                   1
+      '  - id: order.track', //                        2
+      '    questions: [where is my parcel]', //        3
+      '    answer: ok', //                             4
+      '  - id: Bad Id', //                             5
+      '    questions: []', //                          6
+      "    answer: ''", //                             7
+      '  - id: refund.time', //                        8
+      '    questions: [when do I get my money]', //    9
+      '    answer:', //                                10
+      '      fr: bientôt', //                          11
+      '    colour: red', //                            12
+      '  - questions: [no id here]', //                13
+      '    answer: x', //                              14
+    ].join('\n');
+    const { entries, problems } = parseKnowledgeFile(text, 'kb.yaml');
+    expect(entries).toEqual([]);
+    const lines = problems.map(formatProblem);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^kb\.yaml:5:9 entry "Bad Id": id: ids use lowercase/),
+        'kb.yaml:6:16 entry "Bad Id": questions: give at least one example question',
+        'kb.yaml:7:13 entry "Bad Id": answer: must not be empty',
+        expect.stringMatching(/^kb\.yaml:11:7 entry "refund\.time": answer: .*"fr"/),
+        'kb.yaml:12:5 entry "refund.time": Unrecognized key: "colour"',
+        expect.stringMatching(/^kb\.yaml:13:5 entry "#4": id: /),
+      ]),
+    );
+    // Nothing about the valid first entry.
+    expect(problems.some((p) => p.entryId === 'order.track')).toBe(false);
+  });
+
+  it('reports a YAML syntax error at its position, once', () => {
+    const text = ['entries:', '  - id: a', '    questions: [x, [y', '    answer: z'].join('\n');
+    const { problems } = parseKnowledgeFile(text, 'broken.yaml');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file: 'broken.yaml', line: 4, column: 5 });
+    expect(problems[0]?.message).toMatch(/^YAML syntax: /);
+  });
+
+  it('reports a repeated key as a problem, not a silent overwrite', () => {
+    const text = ['entries:', '  - id: a', '    id: b', '    questions: [x]', '    answer: y'].join('\n');
+    const { problems } = parseKnowledgeFile(text, 'dup.yaml');
+    expect(problems.map(formatProblem)).toEqual(['dup.yaml:3:5: YAML syntax: Map keys must be unique']);
+  });
+
+  it('rejects a file without the entries list', () => {
+    expect(parseKnowledgeFile('questions: [x]', 'k.yaml').problems.length).toBeGreaterThan(0);
+    expect(parseKnowledgeFile('', 'k.yaml').problems).toHaveLength(1);
+  });
+});
+
+describe('loadKnowledgeEntries', () => {
+  it('loads every .yaml and .yml file of a folder, in name order, and ignores other files', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'b.yml'), 'entries:\n  - id: b\n    questions: [bee]\n    answer: B\n');
+    writeFileSync(join(dir, 'a.yaml'), 'entries:\n  - id: a\n    questions: [ay]\n    answer: A\n');
+    writeFileSync(join(dir, 'notes.txt'), 'not knowledge');
+    const entries = await loadKnowledgeEntries(dir);
+    expect(entries.map((e) => e.id)).toEqual(['a', 'b']);
+    expect(entries[0]?.source).toEqual({ file: relative(process.cwd(), join(dir, 'a.yaml')), line: 2 });
+  });
+
+  it('reports a duplicate id across files and a quick reply to an unknown id, with positions', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'a.yaml'),
+      [
+        'entries:',
+        '  - id: order.track',
+        '    questions: [where is my parcel]',
+        '    answer: See My orders.',
+        '    quickReplies: [refund.time, no.such.entry]',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'b.yaml'),
+      [
+        '# refunds',
+        'entries:',
+        '  - id: refund.time',
+        '    questions: [when do I get my refund]',
+        '    answer: Within 5 days.',
+        '  - id: order.track',
+        '    questions: [track my order]',
+        '    answer: Again.',
+      ].join('\n'),
+    );
+    const a = relative(process.cwd(), join(dir, 'a.yaml'));
+    const b = relative(process.cwd(), join(dir, 'b.yaml'));
+    const lines = (await problemsOf(dir)).map(formatProblem);
+    expect(lines).toEqual([
+      `${b}:6:1 entry "order.track": duplicate id (first defined at ${a}:2)`,
+      `${a}:2:1 entry "order.track": quickReplies: no entry has the id "no.such.entry"`,
+    ]);
+  });
+
+  it('reports a YAML syntax error with its position and no made-up problems in the other files', async () => {
+    const dir = tempDir();
+    // a.yaml points at refund.time, which lives in the broken b.yaml: that is not a second problem.
+    writeFileSync(
+      join(dir, 'a.yaml'),
+      'entries:\n  - id: order.track\n    questions: [x]\n    answer: y\n    quickReplies: [refund.time]\n',
+    );
+    writeFileSync(
+      join(dir, 'b.yaml'),
+      'entries:\n  - id: refund.time\n    questions: [x, [y\n    answer: z\n',
+    );
+    const problems = await problemsOf(dir);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({
+      file: relative(process.cwd(), join(dir, 'b.yaml')),
+      line: 4,
+      column: 5,
+    });
+    expect(problems[0]?.message).toMatch(/YAML syntax/);
+  });
+
+  it('reports an empty folder clearly', async () => {
+    const dir = tempDir();
+    const problems = await problemsOf(dir);
+    expect(problems.map(formatProblem)).toEqual([`${dir}:0:0: no .yaml files in the folder`]);
+  });
+
+  it('reports a missing folder clearly', async () => {
+    const dir = join(tempDir(), 'missing');
+    const problems = await problemsOf(dir);
+    expect(problems).toHaveLength(1);
+    expect(formatProblem(problems[0] as KnowledgeProblem)).toMatch(
+      new RegExp(`^${escapeRegExp(dir)}:0:0: cannot read the folder: .*no such file or directory`),
+    );
+  });
+
+  it('the shipped sample knowledge base is valid', async () => {
+    const entries = await loadKnowledgeEntries('config/knowledge');
+    expect(entries.length).toBeGreaterThan(20);
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
