@@ -60,6 +60,8 @@ export interface Conversation {
   csat?: number;
   /** Number of messages recorded; a message's `seq` runs from 1 to this. */
   messageCount: number;
+  /** Customer messages in a row the bot could not answer confidently; an answer resets it. */
+  misses: number;
 }
 
 export type AttachmentKind = 'image' | 'file' | 'audio' | 'video' | 'location' | 'sticker';

@@ -190,7 +190,7 @@ export class Pipeline implements InboundHandler {
           kbEntryId: entry.id,
           confidence,
         });
-        await this.#deps.conversations.updateConversation(updated, { lastIntent: entry.id });
+        await this.#deps.conversations.updateConversation(updated, { lastIntent: entry.id, misses: 0 });
         return;
       }
       case 'suggest': {
@@ -198,7 +198,11 @@ export class Pipeline implements InboundHandler {
           entryQuickReply(m.entry, locale, this.#deps.settings.defaultLocale),
         );
         buttons.push({ label: reply('talkToPerson', locale), payload: PAYLOAD_HANDOFF });
-        await this.#say(conversation, { text: reply('suggest', locale), quickReplies: buttons });
+        const updated = await this.#say(conversation, {
+          text: reply('suggest', locale),
+          quickReplies: buttons,
+        });
+        await this.#deps.conversations.updateConversation(updated, { misses: updated.misses + 1 });
         return;
       }
       case 'handoff':
@@ -225,6 +229,7 @@ export class Pipeline implements InboundHandler {
       status: 'waiting',
       handedOffAt: isoNow(this.#deps.clock),
       handoffReason: decision.reason,
+      misses: 0,
       ...(match ? { lastIntent: match.entry.id } : {}),
     });
   }

@@ -7,8 +7,8 @@ export const REPLIES = {
     en: "I'll get a person for you. A member of our team will reply right here shortly.",
   },
   suggest: {
-    'zh-CN': '我不太确定您的意思，您是想问：',
-    en: "I'm not sure I understood. Did you mean:",
+    'zh-CN': '我不太确定您的意思，您是想问下面的问题吗？如果都不是，我可以为您转接人工客服。',
+    en: "I'm not sure I understood. Did you mean one of these? If not, I can get a person for you.",
   },
   talkToPerson: {
     'zh-CN': '转人工客服',

@@ -66,6 +66,17 @@ export function decide(
       reason: `knowledge entry "${best.entry.id}" matched with ${score}`,
     };
   }
+  const bestText = best
+    ? `best was "${best.entry.id}" with ${best.confidence.toFixed(2)}`
+    : 'nothing matched';
+  if (conversation.misses >= 1) {
+    // Suggestions were already offered and did not help: guessing again would only frustrate.
+    return {
+      kind: 'handoff',
+      cause: 'no-match',
+      reason: `no confident knowledge-base match twice in a row (${bestText})`,
+    };
+  }
   const candidates = matches.filter((m) => m.confidence >= thresholds.suggestThreshold && !m.entry.handoff);
   if (candidates.length > 0) {
     return {
@@ -74,8 +85,5 @@ export function decide(
       reason: `no confident match; offering ${candidates.map((m) => `"${m.entry.id}" (${m.confidence.toFixed(2)})`).join(', ')}`,
     };
   }
-  const bestText = best
-    ? `best was "${best.entry.id}" with ${best.confidence.toFixed(2)}`
-    : 'nothing matched';
   return { kind: 'handoff', cause: 'no-match', reason: `no confident knowledge-base match (${bestText})` };
 }

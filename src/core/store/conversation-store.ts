@@ -96,6 +96,7 @@ export class ConversationStore {
       locale,
       openedAt: isoNow(this.#clock),
       messageCount: 0,
+      misses: 0,
     };
     await this.#kv.set(`conversation:${conversation.id}`, conversation);
     await this.#kv.set(`open:${addressKey(address)}`, conversation.id);
