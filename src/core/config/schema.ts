@@ -10,12 +10,13 @@ import { LOCALES } from '../model.js';
 // answers everything — so only non-blank strings are converted; anything else must be a number.
 const numeric = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value), schema);
-const seconds = (max: number) => numeric(z.number().int().min(1).max(max));
-const share = numeric(z.number().min(0).max(1));
+const number = () => z.number({ error: 'must be a number' });
+const seconds = (max: number) => numeric(number().int().min(1).max(max));
+const share = numeric(number().min(0).max(1));
 
 export const configSchema = z
   .object({
-    port: numeric(z.number().int('must be a whole number').min(1).max(65535)).default(3000),
+    port: numeric(number().int('must be a whole number').min(1).max(65535)).default(3000),
     host: z.string().min(1).default('0.0.0.0'),
     publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     storeUrl: z
@@ -51,7 +52,7 @@ export const configSchema = z
       .prefault({}),
     webchat: z
       .object({
-        maxTextLength: numeric(z.number().int().min(1).max(100_000)).default(4000),
+        maxTextLength: numeric(number().int().min(1).max(100_000)).default(4000),
         /** Sites allowed to show the chat page in an <iframe> (CSP frame-ancestors), e.g. https://shop.example. */
         embedOrigins: z
           .array(z.url({ protocol: /^https?$/, error: 'must be an origin such as https://shop.example' }))

@@ -1,0 +1,179 @@
+/**
+ * The pipeline's guarantees, on the real store and knowledge base with a recording channel at the
+ * edge: own messages dropped, one answer per delivery however it is repeated, per-chat order,
+ * and nothing the customer wrote lost when a step fails.
+ */
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Channel } from '../../src/core/channel.js';
+import { systemClock } from '../../src/core/clock.js';
+import { StoreUnavailableError } from '../../src/core/errors.js';
+import type { Address, InboundMessage, OutboundMessage } from '../../src/core/model.js';
+import { Pipeline } from '../../src/core/pipeline.js';
+import { ConversationStore } from '../../src/core/store/conversation-store.js';
+import type { KeyValueStore } from '../../src/core/store/key-value.js';
+import { openStore } from '../../src/core/store/open-store.js';
+import { KnowledgeService } from '../../src/knowledge/knowledge-service.js';
+
+class RecordingChannel implements Channel {
+  readonly name = 'telegram' as const;
+  readonly capabilities = { buttons: true, markdown: true, files: true, edits: true, maxTextLength: 4096 };
+  readonly sent: Array<{ address: Address; message: OutboundMessage }> = [];
+  failNext = 0;
+  delayMs = 0;
+  async start() {}
+  async stop() {}
+  health() {
+    return { state: 'up' as const };
+  }
+  async send(address: Address, message: OutboundMessage) {
+    if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('platform said 500');
+    }
+    this.sent.push({ address, message });
+  }
+}
+
+let store: KeyValueStore;
+let conversations: ConversationStore;
+let channel: RecordingChannel;
+let pipeline: Pipeline;
+
+beforeEach(async () => {
+  store = await openStore('sqlite://:memory:');
+  conversations = new ConversationStore(store, systemClock);
+  const knowledge = new KnowledgeService('config/knowledge', systemClock);
+  await knowledge.reload();
+  channel = new RecordingChannel();
+  pipeline = new Pipeline({
+    kv: store,
+    conversations,
+    knowledge,
+    channel: (name) => (name === 'telegram' ? channel : undefined),
+    clock: systemClock,
+    logger: pino({ level: 'silent' }),
+    settings: {
+      thresholds: { answerThreshold: 0.3, suggestThreshold: 0.2 },
+      defaultLocale: 'zh-CN',
+      dedupeTtlMs: 60_000,
+    },
+  });
+});
+
+afterEach(async () => {
+  await pipeline.drain();
+  await store.close();
+});
+
+let updateId = 1000;
+function inbound(text: string, overrides: Partial<InboundMessage> = {}): InboundMessage {
+  const id = String(++updateId);
+  return {
+    address: { channel: 'telegram', chatId: '42', userId: '7' },
+    text,
+    attachments: [],
+    dedupeKey: id,
+    platformMessageId: id,
+    fromBot: false,
+    receivedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+async function transcript() {
+  const conversation = await conversations.findOpenConversation({
+    channel: 'telegram',
+    chatId: '42',
+    userId: '7',
+  });
+  return conversation ? conversations.listMessages(conversation) : [];
+}
+
+describe('pipeline', () => {
+  it('drops the bot’s own messages without recording them', async () => {
+    expect(await pipeline.receive(inbound('where is my parcel?', { fromBot: true }))).toEqual({
+      status: 'ignored',
+      reason: 'own-message',
+    });
+    await pipeline.drain();
+    expect(await transcript()).toEqual([]);
+    expect(channel.sent).toEqual([]);
+  });
+
+  it('answers one delivery once, however many copies arrive at the same time', async () => {
+    const message = inbound('where is my parcel?');
+    const receipts = await Promise.all(Array.from({ length: 5 }, () => pipeline.receive({ ...message })));
+    await pipeline.drain();
+    expect(receipts.filter((r) => r.status === 'accepted')).toHaveLength(1);
+    expect(receipts.filter((r) => r.status === 'duplicate')).toHaveLength(4);
+    expect(new Set(receipts.map((r) => ('messageId' in r ? r.messageId : '')))).toHaveProperty('size', 1);
+    expect(channel.sent).toHaveLength(1);
+    expect((await transcript()).map((m) => m.role)).toEqual(['customer', 'bot']);
+  });
+
+  it('handles a burst from one chat in order, each answer after its question', async () => {
+    channel.delayMs = 30; // a slow platform must not reorder the chat
+    const questions = ['where is my parcel?', '我的快递到哪了', 'how do I reset my password'];
+    await Promise.all(questions.map((q) => pipeline.receive(inbound(q))));
+    await pipeline.drain();
+    const messages = await transcript();
+    expect(messages.filter((m) => m.role === 'customer').map((m) => m.text)).toEqual(questions);
+    expect(messages.map((m) => m.role)).toEqual(['customer', 'bot', 'customer', 'bot', 'customer', 'bot']);
+    expect(channel.sent.map((s) => s.message.id)).toEqual(
+      messages.filter((m) => m.role === 'bot').map((m) => m.id),
+    );
+  });
+
+  it('keeps chats apart: another chat is not held up by a slow one', async () => {
+    channel.delayMs = 200;
+    const slow = pipeline.receive(inbound('where is my parcel?'));
+    const started = Date.now();
+    const other = await pipeline.receive(
+      inbound('我的快递到哪了', { address: { channel: 'telegram', chatId: '99', userId: '8' } }),
+    );
+    expect(other.status).toBe('accepted');
+    expect(Date.now() - started).toBeLessThan(150);
+    await slow;
+  });
+
+  it('loses nothing when recording fails: the platform’s retry of the same delivery is recorded and answered', async () => {
+    const message = inbound('where is my parcel?');
+    const set = store.set.bind(store);
+    let failures = 1;
+    store.set = async (key, value, ttl) => {
+      if (key.startsWith('message:') && failures-- > 0) throw new StoreUnavailableError('disk full');
+      return set(key, value, ttl);
+    };
+    await expect(pipeline.receive(message)).rejects.toBeInstanceOf(StoreUnavailableError);
+    const retry = await pipeline.receive({ ...message });
+    await pipeline.drain();
+    expect(retry.status).toBe('accepted');
+    expect((await transcript()).map((m) => [m.role, m.text.slice(0, 20)])).toEqual([
+      ['customer', 'where is my parcel?'],
+      ['bot', expect.any(String)],
+    ]);
+  });
+
+  it('keeps the answer recorded when the platform refuses it', async () => {
+    channel.failNext = 1;
+    await pipeline.receive(inbound('where is my parcel?'));
+    await pipeline.drain();
+    expect(channel.sent).toEqual([]);
+    expect((await transcript()).map((m) => m.role)).toEqual(['customer', 'bot']);
+  });
+
+  it('hands off a message without text', async () => {
+    await pipeline.receive(inbound('', { attachments: [{ kind: 'image', platformFileId: 'f1' }] }));
+    await pipeline.drain();
+    const conversation = await conversations.findOpenConversation({
+      channel: 'telegram',
+      chatId: '42',
+      userId: '7',
+    });
+    expect(conversation?.status).toBe('waiting');
+    expect(conversation?.handoffReason).toMatch(/without text/);
+    expect(channel.sent[0]?.message.text).toMatch(/文字|text/);
+  });
+});
