@@ -66,7 +66,7 @@ describe.skipIf(!hasChromium)('web chat page in a browser', () => {
     await page.fill('#composer', '<img src=x onerror="window.__pwned=1">');
     await page.press('#composer', 'Enter');
     await expect.poll(() => page.locator('.message[data-role="customer"]').count()).toBe(3);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('#messages img').count()).toBe(0);
 
     await page.reload();
