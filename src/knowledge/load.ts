@@ -3,7 +3,7 @@
  * problem at once, each with file, line, column and entry id, so an admin fixes them in one pass.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { SwitchboardError } from '../core/errors.js';
 import { knowledgeFileSchema } from './schema.js';
@@ -55,7 +55,7 @@ export async function loadKnowledgeEntries(dir: string): Promise<KnowledgeEntry[
   const entries: KnowledgeEntry[] = [];
   for (const name of names) {
     const path = join(dir, name);
-    const file = relative(process.cwd(), path) || path;
+    const file = displayPath(path);
     const parsed = parseKnowledgeFile(await readFile(path, 'utf8'), file);
     problems.push(...parsed.problems);
     entries.push(...parsed.entries);
@@ -178,4 +178,10 @@ function entryIdAt(raw: unknown, path: Array<string | number>): string | undefin
 
 function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
+}
+
+/** Paths under the working directory print relative (as admins typed them), others absolute. */
+function displayPath(path: string): string {
+  const fromCwd = relative(process.cwd(), path);
+  return fromCwd === '' || fromCwd.startsWith('..') || isAbsolute(fromCwd) ? resolve(path) : fromCwd;
 }
