@@ -50,6 +50,8 @@ export interface PipelineDeps {
 
 interface Claim {
   messageId: string;
+  /** True when this delivery is the first: nothing can have been recorded for it yet. */
+  first: boolean;
 }
 
 interface RecordedClaim {
@@ -73,7 +75,9 @@ export class Pipeline implements InboundHandler {
       const work = this.#lock.run(addressKey(inbound.address), async () => {
         let recorded: { message: Message; conversation: Conversation };
         try {
-          const earlier = await this.#deps.kv.get<RecordedClaim>(recordedKey(inbound));
+          const earlier = claim.first
+            ? undefined
+            : await this.#deps.kv.get<RecordedClaim>(recordedKey(inbound));
           if (earlier) {
             ack({ status: 'duplicate', ...earlier });
             return;
@@ -101,12 +105,12 @@ export class Pipeline implements InboundHandler {
    * or failed before recording it (then this repeat records it: nothing the customer wrote is lost).
    */
   async #dedupe(inbound: InboundMessage): Promise<Claim> {
-    const { value } = await this.#deps.kv.setIfAbsent<Claim>(
+    const { created, value } = await this.#deps.kv.setIfAbsent<{ messageId: string }>(
       `dedupe:${inbound.address.channel}:${inbound.dedupeKey}`,
       { messageId: newId('message') },
       this.#deps.settings.dedupeTtlMs,
     );
-    return value;
+    return { messageId: value.messageId, first: created };
   }
 
   async #record(
@@ -184,13 +188,16 @@ export class Pipeline implements InboundHandler {
         return;
       case 'answer': {
         const { entry, confidence } = decision.match;
-        const updated = await this.#say(conversation, {
-          text: this.#localize(entry.answer, locale),
-          quickReplies: entry.quickReplies.flatMap((id) => this.#entryButton(id, locale)),
-          kbEntryId: entry.id,
-          confidence,
-        });
-        await this.#deps.conversations.updateConversation(updated, { lastIntent: entry.id, misses: 0 });
+        await this.#say(
+          conversation,
+          {
+            text: this.#localize(entry.answer, locale),
+            quickReplies: entry.quickReplies.flatMap((id) => this.#entryButton(id, locale)),
+            kbEntryId: entry.id,
+            confidence,
+          },
+          { lastIntent: entry.id, misses: 0 },
+        );
         return;
       }
       case 'suggest': {
@@ -198,11 +205,11 @@ export class Pipeline implements InboundHandler {
           entryQuickReply(m.entry, locale, this.#deps.settings.defaultLocale),
         );
         buttons.push({ label: reply('talkToPerson', locale), payload: PAYLOAD_HANDOFF });
-        const updated = await this.#say(conversation, {
-          text: reply('suggest', locale),
-          quickReplies: buttons,
-        });
-        await this.#deps.conversations.updateConversation(updated, { misses: updated.misses + 1 });
+        await this.#say(
+          conversation,
+          { text: reply('suggest', locale), quickReplies: buttons },
+          { misses: conversation.misses + 1 },
+        );
         return;
       }
       case 'handoff':
@@ -220,42 +227,45 @@ export class Pipeline implements InboundHandler {
     const text = match
       ? this.#localize(match.entry.answer, conversation.locale)
       : reply(cannedReply, conversation.locale);
-    const updated = await this.#say(conversation, {
-      text,
-      quickReplies: [],
-      ...(match ? { kbEntryId: match.entry.id, confidence: match.confidence } : {}),
-    });
-    await this.#deps.conversations.updateConversation(updated, {
-      status: 'waiting',
-      handedOffAt: isoNow(this.#deps.clock),
-      handoffReason: decision.reason,
-      misses: 0,
-      ...(match ? { lastIntent: match.entry.id } : {}),
-    });
+    await this.#say(
+      conversation,
+      {
+        text,
+        quickReplies: [],
+        ...(match ? { kbEntryId: match.entry.id, confidence: match.confidence } : {}),
+      },
+      {
+        status: 'waiting',
+        handedOffAt: isoNow(this.#deps.clock),
+        handoffReason: decision.reason,
+        misses: 0,
+        ...(match ? { lastIntent: match.entry.id } : {}),
+      },
+    );
   }
 
-  /** Records a bot message and delivers it on the conversation's channel. */
+  /**
+   * Records a bot message, saving `changes` to the conversation in the same write, and delivers
+   * the message on the conversation's channel.
+   */
   async #say(
     conversation: Conversation,
     content: { text: string; quickReplies: QuickReply[]; kbEntryId?: string; confidence?: number },
-  ): Promise<Conversation> {
+    changes: Partial<Conversation> = {},
+  ): Promise<void> {
     const { conversations, clock, logger } = this.#deps;
-    const { message, conversation: updated } = await conversations.appendMessage(conversation, {
-      direction: 'out',
-      role: 'bot',
-      attachments: [],
-      ...content,
-    });
-    const withResponse = updated.firstResponseAt
-      ? updated
-      : await conversations.updateConversation(updated, { firstResponseAt: isoNow(clock) });
+    const { message } = await conversations.appendMessage(
+      conversation,
+      { direction: 'out', role: 'bot', attachments: [], ...content },
+      { ...(conversation.firstResponseAt ? {} : { firstResponseAt: isoNow(clock) }), ...changes },
+    );
     const channel = this.#deps.channel(conversation.address.channel);
     if (!channel) {
       logger.error(
         { conversationId: conversation.id, channel: conversation.address.channel },
         'no channel to send on',
       );
-      return withResponse;
+      return;
     }
     try {
       await channel.send(conversation.address, {
@@ -271,7 +281,6 @@ export class Pipeline implements InboundHandler {
       // The message stays recorded (the customer sees it when they reconnect or on history).
       logger.error({ err: error, conversationId: conversation.id, messageId: message.id }, 'send failed');
     }
-    return withResponse;
   }
 
   #entryButton(id: string, locale: Locale): QuickReply[] {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -61,7 +61,7 @@ describe.concurrent('npm run kb', () => {
       ].join('\n'),
     );
     const run = await kb(['lint'], { KNOWLEDGE_DIR: dir }); // the configured folder, from the environment
-    const file = relative(root, join(dir, 'broken.yaml'));
+    const file = join(dir, 'broken.yaml'); // outside the working directory: printed absolute
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`${file}:2:9 entry "Bad Id": id:`);
     expect(run.stdout).toContain(`${file}:6:16 entry "ok": questions: give at least one example question`);

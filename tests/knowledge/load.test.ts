@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   formatProblem,
@@ -134,7 +134,7 @@ describe('loadKnowledgeEntries', () => {
     writeFileSync(join(dir, 'notes.txt'), 'not knowledge');
     const entries = await loadKnowledgeEntries(dir);
     expect(entries.map((e) => e.id)).toEqual(['a', 'b']);
-    expect(entries[0]?.source).toEqual({ file: relative(process.cwd(), join(dir, 'a.yaml')), line: 2 });
+    expect(entries[0]?.source).toEqual({ file: join(dir, 'a.yaml'), line: 2 });
   });
 
   it('reports a duplicate id across files and a quick reply to an unknown id, with positions', async () => {
@@ -162,8 +162,8 @@ describe('loadKnowledgeEntries', () => {
         '    answer: Again.',
       ].join('\n'),
     );
-    const a = relative(process.cwd(), join(dir, 'a.yaml'));
-    const b = relative(process.cwd(), join(dir, 'b.yaml'));
+    const a = join(dir, 'a.yaml');
+    const b = join(dir, 'b.yaml');
     const lines = (await problemsOf(dir)).map(formatProblem);
     expect(lines).toEqual([
       `${b}:6:1 entry "order.track": duplicate id (first defined at ${a}:2)`,
@@ -185,7 +185,7 @@ describe('loadKnowledgeEntries', () => {
     const problems = await problemsOf(dir);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({
-      file: relative(process.cwd(), join(dir, 'b.yaml')),
+      file: join(dir, 'b.yaml'),
       line: 4,
       column: 5,
     });

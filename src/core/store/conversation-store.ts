@@ -117,12 +117,14 @@ export class ConversationStore {
   }
 
   /**
-   * Appends a message. The message is written before the conversation's count, so a crash in
-   * between leaves an unreferenced message that the next append overwrites, never a hole.
+   * Appends a message, saving `changes` to the conversation in the same write. The message is
+   * written before the conversation's count, so a crash in between leaves an unreferenced message
+   * that the next append overwrites, never a hole.
    */
   async appendMessage(
     conversation: Conversation,
     draft: MessageDraft,
+    changes: Partial<Conversation> = {},
   ): Promise<{ message: Message; conversation: Conversation }> {
     const seq = conversation.messageCount + 1;
     const message: Message = {
@@ -133,7 +135,7 @@ export class ConversationStore {
       at: isoNow(this.#clock),
     };
     await this.#kv.set(messageKey(conversation.id, seq), message);
-    const updated = await this.updateConversation(conversation, { messageCount: seq });
+    const updated = await this.updateConversation(conversation, { ...changes, messageCount: seq });
     this.events.emit('message', message, updated);
     return { message, conversation: updated };
   }

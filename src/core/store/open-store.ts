@@ -7,7 +7,6 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import KeyvPostgres from '@keyv/postgres';
 import KeyvRedis from '@keyv/redis';
-import KeyvSqlite from '@keyv/sqlite';
 import { createClient } from '@redis/client';
 import Keyv from 'keyv';
 import { type Clock, systemClock } from '../clock.js';
@@ -16,6 +15,7 @@ import { withTimeout } from '../timeout.js';
 import type { KeyValueStore } from './key-value.js';
 import { KeyvStore, type SetIfAbsentPrimitive } from './keyv-store.js';
 import { sqlSetIfAbsent } from './sql-set-if-absent.js';
+import { SqliteKeyvAdapter } from './sqlite-adapter.js';
 
 export interface OpenStoreOptions {
   /** Keys live under this prefix; tests use their own to stay apart on a shared server. */
@@ -78,15 +78,14 @@ export function sqlitePath(storeUrl: string): string {
 async function openSqlite(url: string, description: string, namespace: string, clock: Clock) {
   const path = sqlitePath(url);
   if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
-  // busyTimeout: another handle on the same file (the kb CLI, a backup) may hold the lock briefly.
-  const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: 5_000 });
+  const adapter = new SqliteKeyvAdapter(path);
   const keyv = new Keyv({ store: adapter, namespace, throwOnErrors: true });
   return new KeyvStore({
     backend: 'sqlite',
     description,
     keyv,
     setIfAbsent: sqlSetIfAbsent({
-      query: (sql, params) => adapter.query(sql, ...params),
+      query: async (sql, params) => adapter.query(sql, params),
       dialect: 'sqlite',
       namespace,
       clock,
