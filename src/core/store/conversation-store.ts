@@ -117,9 +117,8 @@ export class ConversationStore {
   }
 
   /**
-   * Appends a message, saving `changes` to the conversation in the same write. The message is
-   * written before the conversation's count, so a crash in between leaves an unreferenced message
-   * that the next append overwrites, never a hole.
+   * Appends a message, saving `changes` to the conversation in the same step. Readers skip a
+   * message that is counted but missing, so an interrupted append never breaks a transcript.
    */
   async appendMessage(
     conversation: Conversation,
@@ -134,8 +133,12 @@ export class ConversationStore {
       seq,
       at: isoNow(this.#clock),
     };
-    await this.#kv.set(messageKey(conversation.id, seq), message);
-    const updated = await this.updateConversation(conversation, { ...changes, messageCount: seq });
+    // Both writes in one turn: on SQLite they share one transaction. The caller acknowledges only
+    // after both are stored, so a crash between them on another backend loses nothing acknowledged.
+    const [updated] = await Promise.all([
+      this.updateConversation(conversation, { ...changes, messageCount: seq }),
+      this.#kv.set(messageKey(conversation.id, seq), message),
+    ]);
     this.events.emit('message', message, updated);
     return { message, conversation: updated };
   }
