@@ -11,6 +11,7 @@ export interface SetIfAbsentResult<T> {
   value: T;
 }
 
+/** Values read from a store may be shared with other readers: treat them as read-only. */
 export interface KeyValueStore {
   readonly backend: StoreBackend;
   /** The store's address with any password removed, for logs and /readyz. */

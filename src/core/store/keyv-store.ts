@@ -1,6 +1,7 @@
 import type Keyv from 'keyv';
 import { StoreUnavailableError } from '../errors.js';
 import type { KeyValueStore, SetIfAbsentResult, StoreBackend } from './key-value.js';
+import type { ValueCache } from './value-cache.js';
 
 /** The backend-specific half of set-if-absent; everything else goes through keyv. */
 export type SetIfAbsentPrimitive = (
@@ -16,6 +17,8 @@ export interface KeyvStoreParts {
   setIfAbsent: SetIfAbsentPrimitive;
   /** Extra clean-up for resources keyv does not own (e.g. a second client). */
   closeExtra?: () => Promise<void>;
+  /** Only for a store no other process writes. */
+  cache?: ValueCache;
 }
 
 export class KeyvStore implements KeyValueStore {
@@ -24,6 +27,7 @@ export class KeyvStore implements KeyValueStore {
   readonly #keyv: Keyv;
   readonly #setIfAbsent: SetIfAbsentPrimitive;
   readonly #closeExtra: () => Promise<void>;
+  readonly #cache: ValueCache | undefined;
 
   constructor(parts: KeyvStoreParts) {
     this.backend = parts.backend;
@@ -31,26 +35,43 @@ export class KeyvStore implements KeyValueStore {
     this.#keyv = parts.keyv;
     this.#setIfAbsent = parts.setIfAbsent;
     this.#closeExtra = parts.closeExtra ?? (async () => {});
+    this.#cache = parts.cache;
     // Keyv emits store errors as events; with throwOnErrors they also reject the call, which is
     // what we act on. The listener only stops an unhandled 'error' event from killing the process.
     this.#keyv.on('error', () => {});
   }
 
-  get<T>(key: string): Promise<T | undefined> {
-    return this.#run('get', () => this.#keyv.get<T>(key));
+  async get<T>(key: string): Promise<T | undefined> {
+    const cache = this.#cache;
+    if (!cache) return this.#run('get', () => this.#keyv.get<T>(key));
+    const cached = cache.get(key);
+    if (cached.found) return cached.value as T | undefined;
+    const token = cache.reserve(key);
+    const raw = await this.#run('get', () => this.#keyv.getRaw<T>(key));
+    cache.fill(key, token, raw?.value, raw?.expires ?? undefined);
+    return raw?.value;
   }
 
   async getMany<T>(keys: string[]): Promise<Array<T | undefined>> {
     if (keys.length === 0) return [];
+    if (this.#cache) return Promise.all(keys.map((key) => this.get<T>(key)));
     return this.#run('getMany', () => this.#keyv.getMany<T>(keys));
   }
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
-    const ok = await this.#run('set', () => this.#keyv.set(key, value, ttlMs));
-    if (!ok) throw new StoreUnavailableError(`store ${this.description} refused to write ${key}`);
+    // Cached at once, as SQLite shows a write to this process before it commits.
+    this.#cache?.set(key, value, ttlMs === undefined ? undefined : Date.now() + ttlMs);
+    try {
+      const ok = await this.#run('set', () => this.#keyv.set(key, value, ttlMs));
+      if (!ok) throw new StoreUnavailableError(`store ${this.description} refused to write ${key}`);
+    } catch (error) {
+      this.#cache?.delete(key); // the next read goes to the store for what it really holds
+      throw error;
+    }
   }
 
   async delete(key: string): Promise<void> {
+    this.#cache?.delete(key);
     await this.#run('delete', () => this.#keyv.delete(key));
   }
 

@@ -16,6 +16,7 @@ import type { KeyValueStore } from './key-value.js';
 import { KeyvStore, type SetIfAbsentPrimitive } from './keyv-store.js';
 import { sqlSetIfAbsent } from './sql-set-if-absent.js';
 import { SqliteKeyvAdapter } from './sqlite-adapter.js';
+import { ValueCache } from './value-cache.js';
 
 export interface OpenStoreOptions {
   /** Keys live under this prefix; tests use their own to stay apart on a shared server. */
@@ -26,6 +27,8 @@ export interface OpenStoreOptions {
 }
 
 const DEFAULT_NAMESPACE = 'switchboard';
+// Conversations, customers and recent messages are read again and again; 20k values is a few MB.
+const SQLITE_CACHE_ENTRIES = 20_000;
 
 // Everything stored is plain JSON (the model is serialisable by design); keyv's default serializer
 // walks values looking for Buffers and BigInts, which cost 4 % of server CPU in `npm run bench`.
@@ -88,6 +91,8 @@ async function openSqlite(url: string, description: string, namespace: string, c
     backend: 'sqlite',
     description,
     keyv,
+    // The file is locked for this process, so nothing else can change what the cache holds.
+    cache: new ValueCache(SQLITE_CACHE_ENTRIES),
     setIfAbsent: sqlSetIfAbsent({
       query: async (sql, params) => adapter.query(sql, params),
       dialect: 'sqlite',

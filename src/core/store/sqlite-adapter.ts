@@ -11,7 +11,7 @@
  * - writes made in the same turn of the event loop share one transaction (group commit), and each
  *   caller's promise resolves only after that COMMIT, so "written" still means durable;
  * - the file is locked for this process alone (a second server on the same file fails at start
- *   instead of corrupting state), which also makes an in-process read cache safe.
+ *   instead of corrupting state), which also makes an in-process read cache safe (KeyvStore's).
  */
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
@@ -20,8 +20,6 @@ import type { KeyvStoreAdapter } from 'keyv';
 const TABLE = 'switchboard_kv';
 // Expired rows nobody reads again are swept now and then.
 const SWEEP_EVERY_N_WRITES = 10_000;
-// Conversations, customers and recent messages are read again and again; ~20k values is a few MB.
-const CACHE_ENTRIES = 20_000;
 
 interface Waiter {
   resolve: () => void;
@@ -33,7 +31,6 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
   namespace?: string;
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
-  readonly #cache = new Map<string, string>();
   #transaction: Waiter[] | undefined;
   #writes = 0;
 
@@ -100,13 +97,11 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
       this.#prepare(
         `INSERT INTO ${TABLE} (key, value, expires) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires`,
       ).run(key, value, ttl ? Date.now() + ttl : null);
-      this.#remember(key, value);
     });
   }
 
   delete(key: string): Promise<boolean> {
     return this.#write(() => {
-      this.#cache.delete(key);
       return this.#prepare(`DELETE FROM ${TABLE} WHERE key = ?`).run(key).changes > 0;
     });
   }
@@ -116,7 +111,6 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
       const remove = this.#prepare(`DELETE FROM ${TABLE} WHERE key = ?`);
       let changes = 0;
       for (const key of keys) {
-        this.#cache.delete(key);
         changes += remove.run(key).changes;
       }
       return changes > 0;
@@ -131,7 +125,6 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
     return this.#write(() => {
       const prefix = this.namespace ? `${this.namespace}:` : '';
       this.#prepare(`DELETE FROM ${TABLE} WHERE substr(key, 1, ?) = ?`).run(prefix.length, prefix);
-      this.#cache.clear();
     });
   }
 
@@ -141,22 +134,9 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
   }
 
   #read(key: string): string | undefined {
-    const cached = this.#cache.get(key);
-    if (cached !== undefined) return cached;
-    const row = this.#prepare(`SELECT value FROM ${TABLE} WHERE key = ?`).get(key) as
-      | { value: string }
-      | undefined;
-    if (row) this.#remember(key, row.value);
-    return row?.value;
-  }
-
-  #remember(key: string, value: string): void {
-    this.#cache.delete(key); // re-inserting moves it to the young end
-    this.#cache.set(key, value);
-    if (this.#cache.size > CACHE_ENTRIES) {
-      const oldest = this.#cache.keys().next().value;
-      if (oldest !== undefined) this.#cache.delete(oldest);
-    }
+    return (
+      this.#prepare(`SELECT value FROM ${TABLE} WHERE key = ?`).get(key) as { value: string } | undefined
+    )?.value;
   }
 
   /** Runs `work` inside the current group transaction; resolves with its result after COMMIT. */
@@ -188,7 +168,6 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
       } catch {
         // The failed COMMIT may already have rolled back.
       }
-      this.#cache.clear(); // it may hold values that were just rolled back
       for (const waiter of waiters) waiter.reject(error);
       return;
     }
