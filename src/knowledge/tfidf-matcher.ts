@@ -6,62 +6,88 @@
 import { features } from './features.js';
 import type { KnowledgeBase, KnowledgeEntry, Match } from './types.js';
 
-interface Posting {
-  question: number;
-  weight: number;
+/** For one term: the questions that contain it and its weight in each, as parallel arrays. */
+interface Postings {
+  questions: Int32Array;
+  weights: Float64Array;
 }
 
 export function buildTfidfKnowledgeBase(entries: KnowledgeEntry[]): KnowledgeBase {
-  const questions: Array<{ entry: KnowledgeEntry; text: string }> = [];
-  for (const entry of entries) for (const text of entry.questions) questions.push({ entry, text });
+  const questionText: string[] = [];
+  const questionEntry: number[] = [];
+  entries.forEach((entry, entryIndex) => {
+    for (const text of entry.questions) {
+      questionText.push(text);
+      questionEntry.push(entryIndex);
+    }
+  });
+  const questionCount = questionText.length;
 
-  const termCounts = questions.map((q) => countTerms(features(q.text)));
+  const termCounts = questionText.map((text) => countTerms(features(text)));
   const documentFrequency = new Map<string, number>();
   for (const counts of termCounts) {
     for (const term of counts.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   }
   const idf = new Map<string, number>();
-  for (const [term, df] of documentFrequency) idf.set(term, Math.log((1 + questions.length) / (1 + df)) + 1);
+  for (const [term, df] of documentFrequency) idf.set(term, Math.log((1 + questionCount) / (1 + df)) + 1);
 
   // A word no question uses is as rare as a term can be; it still makes the query longer, so an
   // off-topic sentence sharing one common word with a question does not look like a match.
-  const unseenIdf = Math.log(1 + questions.length) + 1;
-  const index = new Map<string, Posting[]>();
+  const unseenIdf = Math.log(1 + questionCount) + 1;
+  const lists = new Map<string, Array<[question: number, weight: number]>>();
   termCounts.forEach((counts, question) => {
-    const vector = weigh(counts, idf, unseenIdf);
-    for (const [term, weight] of vector) {
-      const postings = index.get(term);
-      if (postings) postings.push({ question, weight });
-      else index.set(term, [{ question, weight }]);
+    for (const [term, weight] of weigh(counts, idf, unseenIdf)) {
+      const list = lists.get(term);
+      if (list) list.push([question, weight]);
+      else lists.set(term, [[question, weight]]);
     }
   });
+  const index = new Map<string, Postings>();
+  for (const [term, list] of lists) {
+    index.set(term, {
+      questions: Int32Array.from(list, ([question]) => question),
+      weights: Float64Array.from(list, ([, weight]) => weight),
+    });
+  }
 
-  const byId = new Map(entries.map((entry) => [entry.id, entry]));
+  // Scratch space reused by every match (matching is synchronous, so calls never overlap).
+  const scores = new Float64Array(questionCount);
+  const touched = new Int32Array(questionCount);
+  const entryBest = new Float64Array(entries.length);
+  const entryQuestion = new Int32Array(entries.length);
 
   return {
-    entries: byId,
+    entries: new Map(entries.map((entry) => [entry.id, entry])),
     match(text: string, limit = 3): Match[] {
-      const query = weigh(countTerms(features(text)), idf, unseenIdf);
-      const scores = new Map<number, number>();
-      for (const [term, weight] of query) {
-        for (const posting of index.get(term) ?? []) {
-          scores.set(posting.question, (scores.get(posting.question) ?? 0) + weight * posting.weight);
+      let touchedCount = 0;
+      for (const [term, weight] of weigh(countTerms(features(text)), idf, unseenIdf)) {
+        const postings = index.get(term);
+        if (!postings) continue;
+        for (let i = 0; i < postings.questions.length; i++) {
+          const question = postings.questions[i] as number;
+          if (scores[question] === 0) touched[touchedCount++] = question;
+          scores[question] = (scores[question] as number) + weight * (postings.weights[i] as number);
         }
       }
-      const best = new Map<string, Match>();
-      for (const [question, score] of scores) {
-        const candidate = questions[question];
-        if (!candidate) continue;
-        const current = best.get(candidate.entry.id);
-        if (!current || score > current.confidence) {
-          best.set(candidate.entry.id, {
-            entry: candidate.entry,
-            confidence: Math.min(1, score),
-            question: candidate.text,
-          });
+      const candidates: number[] = [];
+      for (let i = 0; i < touchedCount; i++) {
+        const question = touched[i] as number;
+        const entry = questionEntry[question] as number;
+        const score = scores[question] as number;
+        scores[question] = 0;
+        if (entryBest[entry] === 0) candidates.push(entry);
+        if (score > (entryBest[entry] as number)) {
+          entryBest[entry] = score;
+          entryQuestion[entry] = question;
         }
       }
-      return [...best.values()].sort((a, b) => b.confidence - a.confidence).slice(0, limit);
+      const matches = candidates.map((entry) => ({
+        entry: entries[entry] as KnowledgeEntry,
+        confidence: Math.min(1, entryBest[entry] as number),
+        question: questionText[entryQuestion[entry] as number] as string,
+      }));
+      for (const entry of candidates) entryBest[entry] = 0;
+      return matches.sort((a, b) => b.confidence - a.confidence).slice(0, limit);
     },
   };
 }

@@ -75,13 +75,12 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
    */
   query(sql: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
     const statement = this.#prepare(sql);
-    if (statement.readonly)
-      return Promise.resolve(statement.all(...params) as Array<Record<string, unknown>>);
-    return this.#write(() =>
-      statement.reader
-        ? (statement.all(...params) as Array<Record<string, unknown>>)
-        : (statement.run(...params), []),
-    );
+    const execute = () => {
+      if (statement.reader) return statement.all(...params) as Array<Record<string, unknown>>;
+      statement.run(...params);
+      return [];
+    };
+    return statement.readonly ? Promise.resolve(execute()) : this.#write(execute);
   }
 
   async get<Value>(key: string): Promise<Value | undefined> {

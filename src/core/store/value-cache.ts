@@ -42,14 +42,14 @@ export class ValueCache {
     this.set(key, value, expiresAt);
   }
 
+  /** Evicts in insertion order (first in, first out): cheaper than LRU, and a miss is only a read. */
   set(key: string, value: unknown, expiresAt?: number): void {
     this.#pending.delete(key);
-    this.#entries.delete(key); // re-inserting moves it to the young end
-    this.#entries.set(key, { value, expiresAt });
-    if (this.#entries.size > this.#capacity) {
+    if (this.#entries.size >= this.#capacity && !this.#entries.has(key)) {
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);
     }
+    this.#entries.set(key, { value, expiresAt });
   }
 
   delete(key: string): void {

@@ -29,13 +29,14 @@ describe('ValueCache', () => {
     expect(cache.get('conversation').value).toEqual({ messageCount: 2 });
   });
 
-  it('evicts the least recently written entry beyond its capacity', () => {
+  it('evicts the oldest entry beyond its capacity', () => {
     const cache = new ValueCache(2);
     cache.set('a', 1);
     cache.set('b', 2);
-    cache.set('a', 1);
+    cache.set('a', 10); // an update keeps its place
     cache.set('c', 3);
-    expect(cache.get('b').found).toBe(false);
-    expect(cache.get('a').found).toBe(true);
+    expect(cache.get('a').found).toBe(false);
+    expect(cache.get('b').value).toBe(2);
+    expect(cache.get('c').value).toBe(3);
   });
 });
