@@ -85,7 +85,7 @@ export function sqlitePath(storeUrl: string): string {
 async function openSqlite(url: string, description: string, namespace: string, clock: Clock) {
   const path = sqlitePath(url);
   if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
-  const adapter = new SqliteKeyvAdapter(path);
+  const adapter = await SqliteKeyvAdapter.open(path);
   const keyv = new Keyv({ store: adapter, namespace, throwOnErrors: true, ...PLAIN_JSON });
   return new KeyvStore({
     backend: 'sqlite',
