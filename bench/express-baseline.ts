@@ -6,7 +6,7 @@
  */
 import { startServer } from './child.js';
 import { postJson } from './http.js';
-import { percentile, round, runClosedLoop } from './load.js';
+import { loadFigures, percentile, round, runClosedLoop } from './load.js';
 import type { Benchmark } from './settings.js';
 
 export const expressBaseline: Benchmark = {
@@ -52,10 +52,7 @@ export const expressBaseline: Benchmark = {
         reqPerSec: round(result.opsPerSec, 1),
         p50Ms: round(percentile(latency, 50)),
         p99Ms: round(percentile(latency, 99)),
-        errors: result.errors,
-        ...(Object.keys(result.errorKinds).length > 0 ? { errorKinds: result.errorKinds } : {}),
-        serverCpuPct: round(result.serverCpuPct, 0),
-        clientCpuPct: round(result.clientCpuPct, 0),
+        ...loadFigures(result),
       };
       return {
         figures,

@@ -150,6 +150,16 @@ export async function runClosedLoop<W>(options: LoadOptions<W>): Promise<LoadRes
 }
 
 /** Nearest-rank percentile of ascending `sorted` values; NaN when there are none. */
+/** The figures every load run reports besides its own: errors and where the CPU went. */
+export function loadFigures(result: LoadResult) {
+  return {
+    errors: result.errors,
+    ...(Object.keys(result.errorKinds).length > 0 ? { errorKinds: result.errorKinds } : {}),
+    serverCpuPct: round(result.serverCpuPct, 0),
+    clientCpuPct: round(result.clientCpuPct, 0),
+  };
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.ceil((p / 100) * sorted.length);

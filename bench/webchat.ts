@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from './child.js';
-import { percentile, round, runClosedLoop } from './load.js';
+import { loadFigures, percentile, round, runClosedLoop } from './load.js';
 import { loadQuestions } from './questions.js';
 import type { Benchmark } from './settings.js';
 import { type Locale, WebchatCustomer } from './webchat-customer.js';
@@ -78,10 +78,7 @@ export const webchat: Benchmark = {
           answerP99Ms: round(percentile(answer, 99)),
           ackP50Ms: round(percentile(ack, 50)),
           ackP99Ms: round(percentile(ack, 99)),
-          errors: result.errors,
-          ...(Object.keys(result.errorKinds).length > 0 ? { errorKinds: result.errorKinds } : {}),
-          serverCpuPct: round(result.serverCpuPct, 0),
-          clientCpuPct: round(result.clientCpuPct, 0),
+          ...loadFigures(result),
         };
         return {
           figures,

@@ -18,28 +18,22 @@ export interface WebchatConversation {
 }
 
 export function renderMessage(message: Message): WebchatMessage {
+  const { id, conversationId, role, text, quickReplies, at, platformMessageId } = message;
+  const clientMessageId = role === 'customer' ? platformMessageId : undefined;
   return {
-    id: message.id,
-    conversationId: message.conversationId,
-    role: message.role,
-    text: message.text,
-    quickReplies: message.quickReplies,
-    ...(message.role === 'customer' && message.platformMessageId
-      ? { clientMessageId: message.platformMessageId }
-      : {}),
-    at: message.at,
+    id,
+    conversationId,
+    role,
+    text,
+    quickReplies,
+    ...(clientMessageId ? { clientMessageId } : {}),
+    at,
   };
 }
 
 export function renderOutbound(message: OutboundMessage, at: string): WebchatMessage {
-  return {
-    id: message.id,
-    conversationId: message.conversationId,
-    role: message.role,
-    text: message.text,
-    quickReplies: message.quickReplies,
-    at,
-  };
+  const { id, conversationId, role, text, quickReplies } = message;
+  return { id, conversationId, role, text, quickReplies, at };
 }
 
 export function renderConversation(conversation: Conversation): WebchatConversation {
