@@ -3,7 +3,7 @@
 
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
-# sqlite3 compiles its native module from source during `npm ci` (no prebuilt download).
+# better-sqlite3 compiles its native module from source during `npm ci` (no prebuilt download).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
