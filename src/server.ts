@@ -52,6 +52,7 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
 
   const store = await openStore(config.storeUrl, {
     clock,
+    onError: (error) => logger.warn({ err: error }, 'store connection error (reconnecting)'),
     ...(options.storeNamespace ? { namespace: options.storeNamespace } : {}),
   });
   const conversations = new ConversationStore(store, clock);

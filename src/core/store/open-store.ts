@@ -5,7 +5,6 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import KeyvPostgres from '@keyv/postgres';
 import KeyvRedis from '@keyv/redis';
 import { createClient } from '@redis/client';
 import Keyv from 'keyv';
@@ -14,6 +13,7 @@ import { StoreUnavailableError } from '../errors.js';
 import { withTimeout } from '../timeout.js';
 import type { KeyValueStore } from './key-value.js';
 import { KeyvStore, type SetIfAbsentPrimitive } from './keyv-store.js';
+import { PostgresKeyvAdapter } from './postgres-adapter.js';
 import { sqlSetIfAbsent } from './sql-set-if-absent.js';
 import { SqliteKeyvAdapter } from './sqlite-adapter.js';
 import { ValueCache } from './value-cache.js';
@@ -22,8 +22,10 @@ export interface OpenStoreOptions {
   /** Keys live under this prefix; tests use their own to stay apart on a shared server. */
   namespace?: string;
   clock?: Clock;
-  /** How long to wait for the first round trip, in ms. */
+  /** How long to wait for the first round trip, in ms; also the query timeout for PostgreSQL. */
   connectTimeoutMs?: number;
+  /** Errors of background connections (a dropped Redis or Postgres connection); they reconnect by themselves. */
+  onError?: (error: Error) => void;
 }
 
 const DEFAULT_NAMESPACE = 'switchboard';
@@ -38,6 +40,7 @@ export async function openStore(storeUrl: string, options: OpenStoreOptions = {}
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const clock = options.clock ?? systemClock;
   const timeoutMs = options.connectTimeoutMs ?? 5_000;
+  const onError = options.onError ?? (() => {});
   const scheme = storeUrl.slice(0, storeUrl.indexOf(':'));
   const description = redact(storeUrl);
   let store: KeyValueStore;
@@ -48,11 +51,11 @@ export async function openStore(storeUrl: string, options: OpenStoreOptions = {}
         break;
       case 'redis':
       case 'rediss':
-        store = await openRedis(storeUrl, description, namespace, timeoutMs);
+        store = await openRedis(storeUrl, description, namespace, timeoutMs, onError);
         break;
       case 'postgres':
       case 'postgresql':
-        store = openPostgres(storeUrl, description, namespace, clock);
+        store = openPostgres(storeUrl, description, namespace, clock, timeoutMs, onError);
         break;
       default:
         throw new StoreUnavailableError(
@@ -102,7 +105,13 @@ async function openSqlite(url: string, description: string, namespace: string, c
   });
 }
 
-async function openRedis(url: string, description: string, namespace: string, timeoutMs: number) {
+async function openRedis(
+  url: string,
+  description: string,
+  namespace: string,
+  timeoutMs: number,
+  onError: (error: Error) => void,
+) {
   const client = createClient({
     url,
     // Fail fast while disconnected instead of queueing: a caller that cannot reach the store must
@@ -113,7 +122,9 @@ async function openRedis(url: string, description: string, namespace: string, ti
       reconnectStrategy: (retries) => Math.min(2 ** retries * 100, 2_000),
     },
   });
-  client.on('error', () => {}); // connection errors surface as rejected commands
+  // Commands fail on their own while disconnected; the listener reports it (and keeps an
+  // unhandled 'error' event from killing the process).
+  client.on('error', onError);
   try {
     // connect() keeps retrying under the reconnect strategy and never rejects on its own.
     await withTimeout(
@@ -151,8 +162,15 @@ async function openRedis(url: string, description: string, namespace: string, ti
   return new KeyvStore({ backend: 'redis', description, keyv, setIfAbsent });
 }
 
-function openPostgres(url: string, description: string, namespace: string, clock: Clock) {
-  const adapter = new KeyvPostgres({ uri: url, table: 'switchboard_kv', max: 10 } as never);
+function openPostgres(
+  url: string,
+  description: string,
+  namespace: string,
+  clock: Clock,
+  timeoutMs: number,
+  onError: (error: Error) => void,
+) {
+  const adapter = new PostgresKeyvAdapter(url, { onPoolError: onError, timeoutMs });
   const keyv = new Keyv({ store: adapter, namespace, throwOnErrors: true, ...PLAIN_JSON });
   return new KeyvStore({
     backend: 'postgres',

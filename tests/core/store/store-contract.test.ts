@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/core/clock.js';
 import { StoreUnavailableError } from '../../../src/core/errors.js';
@@ -199,5 +200,33 @@ describe('opening a store that cannot be reached', () => {
     const error = await openStore('mysql://localhost/db').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreUnavailableError);
     expect((error as Error).message).toMatch(/not supported/);
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('PostgreSQL connection loss', () => {
+  it('survives the server dropping its connections, reports it, and reconnects', async () => {
+    const name = `switchboard-test-${randomUUID().slice(0, 8)}`;
+    const base = process.env.DATABASE_URL ?? '';
+    const url = `${base}${base.includes('?') ? '&' : '?'}application_name=${name}`;
+    const errors: Error[] = [];
+    const store = await openStore(url, { namespace: `test-${randomUUID()}`, onError: (e) => errors.push(e) });
+    try {
+      await store.set('before', 1);
+      const admin = new pg.Client({ connectionString: base });
+      await admin.connect();
+      const { rowCount } = await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+        [name],
+      );
+      await admin.end();
+      expect(rowCount).toBeGreaterThan(0);
+      await sleep(300);
+      expect(errors.length).toBeGreaterThan(0); // reported, not an unhandled 'error' event
+      expect(await store.get('before')).toBe(1);
+      await store.set('after', 2);
+      expect(await store.get('after')).toBe(2);
+    } finally {
+      await store.close();
+    }
   });
 });
