@@ -60,7 +60,13 @@ async function main(): Promise<void> {
       logger.error(`shutdown took over ${config.shutdownTimeoutSeconds} s; exiting anyway`);
       process.exit(1);
     }, config.shutdownTimeoutSeconds * 1000).unref();
-    await switchboard.close();
+    try {
+      await switchboard.close();
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown did not finish cleanly');
+      await flush(logger);
+      process.exit(1);
+    }
     clearTimeout(timer);
     logger.info('stopped');
     await flush(logger);

@@ -128,8 +128,8 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
         server?.closeIdleConnections();
         // Streams never end by themselves; the channels end them so the server can close.
         for (const channel of channels.values()) await channel.stop();
+        await stopped; // every request answered, so every message is in the pipeline
         await pipeline.drain();
-        await stopped;
         await store.close();
       })();
       return closing;

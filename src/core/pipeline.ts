@@ -68,29 +68,41 @@ export class Pipeline implements InboundHandler {
     this.#deps = deps;
   }
 
-  async receive(inbound: InboundMessage): Promise<Receipt> {
-    if (inbound.fromBot) return { status: 'ignored', reason: 'own-message' };
-    const claim = await this.#dedupe(inbound);
-    return new Promise<Receipt>((ack, fail) => {
-      const work = this.#lock.run(addressKey(inbound.address), async () => {
-        let recorded: { message: Message; conversation: Conversation };
-        try {
-          const earlier = claim.first
-            ? undefined
-            : await this.#deps.kv.get<RecordedClaim>(recordedKey(inbound));
-          if (earlier) {
-            ack({ status: 'duplicate', ...earlier });
-            return;
-          }
-          recorded = await this.#record(inbound, claim.messageId);
-        } catch (error) {
-          fail(error);
+  receive(inbound: InboundMessage): Promise<Receipt> {
+    if (inbound.fromBot) return Promise.resolve({ status: 'ignored', reason: 'own-message' });
+    // Tracked from the first step, so a graceful shutdown waits for messages still being deduped.
+    return new Promise<Receipt>((ack, fail) => this.#track(this.#handle(inbound, ack, fail)));
+  }
+
+  async #handle(
+    inbound: InboundMessage,
+    ack: (receipt: Receipt) => void,
+    fail: (error: unknown) => void,
+  ): Promise<void> {
+    let claim: Claim;
+    try {
+      claim = await this.#dedupe(inbound);
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    await this.#lock.run(addressKey(inbound.address), async () => {
+      let recorded: { message: Message; conversation: Conversation };
+      try {
+        const earlier = claim.first
+          ? undefined
+          : await this.#deps.kv.get<RecordedClaim>(recordedKey(inbound));
+        if (earlier) {
+          ack({ status: 'duplicate', ...earlier });
           return;
         }
-        ack({ status: 'accepted', messageId: recorded.message.id, conversationId: recorded.conversation.id });
-        await this.#answer(inbound, recorded.conversation);
-      });
-      this.#track(work);
+        recorded = await this.#record(inbound, claim);
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      ack({ status: 'accepted', messageId: recorded.message.id, conversationId: recorded.conversation.id });
+      await this.#answer(inbound, recorded.conversation);
     });
   }
 
@@ -115,7 +127,7 @@ export class Pipeline implements InboundHandler {
 
   async #record(
     inbound: InboundMessage,
-    messageId: string,
+    claim: Claim,
   ): Promise<{ message: Message; conversation: Conversation }> {
     const { conversations, kv, settings } = this.#deps;
     const identity = encodePlatformId(inbound.address.channel, inbound.address.userId);
@@ -134,21 +146,34 @@ export class Pipeline implements InboundHandler {
       // The customer switched language: answer in the one they use now.
       conversation = await conversations.updateConversation(conversation, { locale });
     }
-    const result = await conversations.appendMessage(conversation, {
-      id: messageId,
-      direction: 'in',
-      role: 'customer',
-      text: inbound.text,
-      attachments: inbound.attachments,
-      quickReplies: [],
-      ...(inbound.platformMessageId ? { platformMessageId: inbound.platformMessageId } : {}),
-    });
+    // A retried delivery whose first attempt stored the message but failed afterwards (before the
+    // ack): the message is there already and must not be stored twice.
+    const stored = claim.first ? undefined : await this.#findRecent(conversation, claim.messageId);
+    const result = stored
+      ? { message: stored, conversation }
+      : await conversations.appendMessage(conversation, {
+          id: claim.messageId,
+          direction: 'in',
+          role: 'customer',
+          text: inbound.text,
+          attachments: inbound.attachments,
+          quickReplies: [],
+          ...(inbound.platformMessageId ? { platformMessageId: inbound.platformMessageId } : {}),
+        });
     await kv.set<RecordedClaim>(
       recordedKey(inbound),
       { messageId: result.message.id, conversationId: result.conversation.id },
       settings.dedupeTtlMs,
     );
     return result;
+  }
+
+  async #findRecent(conversation: Conversation, messageId: string): Promise<Message | undefined> {
+    const recent = await this.#deps.conversations.listMessages(
+      conversation,
+      Math.max(0, conversation.messageCount - 10),
+    );
+    return recent.find((message) => message.id === messageId);
   }
 
   /** Understand, route, respond. Never throws: a failure here hands the customer to a person. */

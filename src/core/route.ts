@@ -46,7 +46,7 @@ export function decide(
   if (inbound.action?.payload === PAYLOAD_HANDOFF) {
     return { kind: 'handoff', cause: 'customer-request', reason: 'the customer pressed "talk to a person"' };
   }
-  if (inbound.text.trim() === '') {
+  if (inbound.text.trim() === '' && !inbound.action) {
     return { kind: 'handoff', cause: 'non-text', reason: 'a message without text (attachment only)' };
   }
   const best = matches[0];

@@ -65,6 +65,10 @@ export function toProblem(error: unknown): HttpProblem | undefined {
     case 'request.aborted':
       return { status: 400, code: 'request_aborted', message: 'the request was aborted' };
     default:
+      // The router marks a URL it cannot decode (bad percent-encoding) with status 400.
+      if ((error as { status?: unknown }).status === 400) {
+        return { status: 400, code: 'invalid_request', message: 'the request URL is not valid' };
+      }
       return undefined;
   }
 }

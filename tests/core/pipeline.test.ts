@@ -156,6 +156,25 @@ describe('pipeline', () => {
     ]);
   });
 
+  it('stores a message once when it was stored but the step after failed, and answers the retry', async () => {
+    const message = inbound('where is my parcel?');
+    const set = store.set.bind(store);
+    let failures = 1;
+    store.set = async (key, value, ttl) => {
+      if (key.startsWith('recorded:') && failures-- > 0)
+        throw new StoreUnavailableError('lost the connection');
+      return set(key, value, ttl);
+    };
+    await expect(pipeline.receive(message)).rejects.toBeInstanceOf(StoreUnavailableError);
+    const retry = await pipeline.receive({ ...message });
+    await pipeline.drain();
+    expect(retry.status).toBe('accepted');
+    const messages = await transcript();
+    expect(messages.map((m) => m.role)).toEqual(['customer', 'bot']);
+    expect(new Set(messages.map((m) => m.id)).size).toBe(2);
+    expect(channel.sent).toHaveLength(1);
+  });
+
   it('keeps the answer recorded when the platform refuses it', async () => {
     channel.failNext = 1;
     await pipeline.receive(inbound('where is my parcel?'));

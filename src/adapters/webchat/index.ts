@@ -149,7 +149,13 @@ export class WebchatChannel implements Channel {
   }
 
   async #stream(req: Request, res: Response): Promise<void> {
+    let gone = false;
+    res.once('close', () => {
+      gone = true;
+    });
     const sessionId = await this.#knownSession(req.params.sessionId);
+    // A client that left while the session was checked must not be subscribed: its 'close' is past.
+    if (gone) return;
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',

@@ -12,7 +12,7 @@ const messageBody = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be 1-100 characters of A-Z a-z 0-9 _ - . :'),
   text: z.string().optional(),
-  payload: z.string().max(200).optional(),
+  payload: z.string().min(1).max(200).optional(),
 });
 
 const sessionBody = z.object({ locale: z.enum(LOCALES).optional() }).strict();

@@ -15,26 +15,32 @@ export interface StreamEvent {
 
 class Subscriber {
   #held: StreamEvent[] | undefined = [];
-  readonly #sent = new Set<string>();
+  /** Ids sent by the replay whose live event may still come; each is skipped once, then forgotten. */
+  readonly #replayed = new Set<string>();
 
   constructor(readonly response: Response) {}
 
   push(event: StreamEvent): void {
-    if (this.#held) this.#held.push(event);
-    else this.#write(event);
+    if (this.#held) {
+      this.#held.push(event);
+      return;
+    }
+    if (event.id && this.#replayed.delete(event.id)) return;
+    this.#write(event);
   }
 
   /** Sends the replay, then everything held back meanwhile that the replay did not already cover. */
   finishReplay(replay: StreamEvent[]): void {
-    for (const event of replay) this.#write(event);
+    for (const event of replay) {
+      this.#write(event);
+      if (event.id) this.#replayed.add(event.id);
+    }
     const held = this.#held ?? [];
     this.#held = undefined;
-    for (const event of held) if (!event.id || !this.#sent.has(event.id)) this.#write(event);
-    this.#sent.clear();
+    for (const event of held) this.push(event);
   }
 
   #write(event: StreamEvent): void {
-    if (event.id) this.#sent.add(event.id);
     const id = event.id ? `id: ${event.id}\n` : '';
     this.response.write(`event: ${event.event}\n${id}data: ${JSON.stringify(event.data)}\n\n`);
   }

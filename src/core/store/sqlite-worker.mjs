@@ -60,6 +60,9 @@ parentPort.on('message', (message) => {
       try {
         results.push({ rows: run(operation) });
       } catch (error) {
+        // Some errors (SQLITE_FULL, IOERR, NOMEM) roll back the whole transaction: then nothing of
+        // this batch is stored, and every operation in it must be reported as failed.
+        if (!db.inTransaction) throw error;
         results.push({ error: describe(error) });
       }
     }

@@ -106,6 +106,24 @@ describe('web chat conversation', () => {
     expect((await storedConversation(client)).conversation.status).toBe('waiting');
   });
 
+  it('answers a quick reply sent without text', async () => {
+    const client = await WebchatClient.create(server.url);
+    const sent = await fetch(`${server.url}/webchat/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        sessionId: client.sessionId,
+        clientMessageId: 'qr-1',
+        payload: 'kb:order.track',
+      }),
+    });
+    expect(sent.status).toBe(202);
+    await client.waitForBotMessages(1);
+    const { conversation, messages } = await storedConversation(client);
+    expect(conversation.status).toBe('bot');
+    expect(messages.at(-1)?.kbEntryId).toBe('order.track');
+  });
+
   it('offers "did you mean…?" for a near miss, then hands off if the next message misses too', async () => {
     const client = await WebchatClient.create(server.url);
     const suggestion = await client.ask('what is the capital of France');
@@ -211,6 +229,27 @@ describe('web chat stream', () => {
     expect(events[1]?.id).toBe(events[1]?.data.id);
   });
 
+  it('forgets a stream whose client left while the session was being checked', async () => {
+    const client = await WebchatClient.create(server.url);
+    const get = server.store.get.bind(server.store);
+    server.store.get = async (key) => {
+      await new Promise((resolve) => setTimeout(resolve, 100)); // a slow store widens the window
+      return get(key);
+    };
+    const webchat = server.channels.get('webchat');
+    for (let i = 0; i < 5; i++) {
+      const controller = new AbortController();
+      const request = fetch(`${server.url}/webchat/sessions/${client.sessionId}/stream`, {
+        signal: controller.signal,
+      });
+      setTimeout(() => controller.abort(), 20);
+      await request.catch(() => {});
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    server.store.get = get;
+    expect(webchat?.health().detail).toBe('0 open stream(s)');
+  });
+
   it('replays what was missed after Last-Event-ID, in order', async () => {
     const client = await WebchatClient.create(server.url);
     await client.ask('where is my parcel?');
@@ -280,6 +319,7 @@ describe('web chat bad input', () => {
       'invalid_request',
     );
     await expectError(await post(JSON.stringify([1, 2, 3])), 400, 'invalid_request');
+    await expectError(await post(JSON.stringify({ ...valid, payload: '' })), 400, 'invalid_request');
     await expectError(await post('null'), 400, 'invalid_json'); // strict JSON: objects and arrays only
     await expectError(
       await post(JSON.stringify({ ...valid, sessionId: '../../etc/passwd', text: 'hi' })),
@@ -317,6 +357,7 @@ describe('web chat bad input', () => {
       404,
       'session_not_found',
     );
+    await expectError(await fetch(`${server.url}/webchat/sessions/%E0%A4%A`), 400, 'invalid_request');
   });
 
   it('validates session creation and answers unknown routes with JSON 404', async () => {
