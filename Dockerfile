@@ -3,7 +3,8 @@
 
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
-# better-sqlite3 compiles its native module from source during `npm ci` (no prebuilt download).
+# better-sqlite3 builds its native module during `npm ci`: a prebuilt binary if one can be
+# downloaded, else compiled from source with these tools.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*

@@ -20,7 +20,10 @@ const STORE_PING_TIMEOUT_MS = 2_000;
 export function healthRoutes({ store, knowledge, channels }: HealthDeps): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    // Liveness: only a store that can never recover in this process makes a restart the cure.
+    const fatal = store.fatalError();
+    if (fatal) res.status(503).json({ status: 'failed', error: `store: ${fatal.message}` });
+    else res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
     const storeState = await pingStore(store);

@@ -27,5 +27,7 @@ export interface KeyValueStore {
   setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<SetIfAbsentResult<T>>;
   /** Resolves when the store answers a round trip; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
+  /** Set when the store can never work again in this process (its SQLite thread died): restart. */
+  fatalError(): Error | undefined;
   close(): Promise<void>;
 }

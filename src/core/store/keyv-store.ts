@@ -19,6 +19,8 @@ export interface KeyvStoreParts {
   closeExtra?: () => Promise<void>;
   /** Only for a store no other process writes. */
   cache?: ValueCache;
+  /** For backends that can break beyond repair (the SQLite worker thread). */
+  fatalError?: () => Error | undefined;
 }
 
 export class KeyvStore implements KeyValueStore {
@@ -28,6 +30,7 @@ export class KeyvStore implements KeyValueStore {
   readonly #setIfAbsent: SetIfAbsentPrimitive;
   readonly #closeExtra: () => Promise<void>;
   readonly #cache: ValueCache | undefined;
+  readonly #fatalError: () => Error | undefined;
 
   constructor(parts: KeyvStoreParts) {
     this.backend = parts.backend;
@@ -36,6 +39,7 @@ export class KeyvStore implements KeyValueStore {
     this.#setIfAbsent = parts.setIfAbsent;
     this.#closeExtra = parts.closeExtra ?? (async () => {});
     this.#cache = parts.cache;
+    this.#fatalError = parts.fatalError ?? (() => undefined);
     // Keyv emits store errors as events; with throwOnErrors they also reject the call, which is
     // what we act on. The listener only stops an unhandled 'error' event from killing the process.
     this.#keyv.on('error', () => {});
@@ -78,6 +82,10 @@ export class KeyvStore implements KeyValueStore {
   async setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<SetIfAbsentResult<T>> {
     const result = await this.#run('setIfAbsent', () => this.#setIfAbsent(key, JSON.stringify(value), ttlMs));
     return { created: result.created, value: JSON.parse(result.value) as T };
+  }
+
+  fatalError(): Error | undefined {
+    return this.#fatalError();
   }
 
   async ping(): Promise<void> {

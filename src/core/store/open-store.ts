@@ -96,6 +96,7 @@ async function openSqlite(url: string, description: string, namespace: string, c
     keyv,
     // The file is locked for this process, so nothing else can change what the cache holds.
     cache: new ValueCache(SQLITE_CACHE_ENTRIES),
+    fatalError: () => adapter.failure,
     setIfAbsent: sqlSetIfAbsent({
       query: async (sql, params) => adapter.query(sql, params),
       dialect: 'sqlite',

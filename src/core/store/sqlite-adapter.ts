@@ -78,6 +78,7 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
   #nextBatchId = 1;
   #writes = 0;
   #failure: Error | undefined;
+  #closing = false;
   readonly #exited: Promise<void>;
 
   /** Opens (creating if needed) and locks the file; rejects if it cannot be opened or is in use. */
@@ -99,6 +100,11 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
     this.#worker.once('exit', (code) =>
       this.#fail(new Error(`the SQLite worker stopped (exit code ${code})`)),
     );
+  }
+
+  /** Why the worker stopped unexpectedly; undefined while it runs or after a normal close. */
+  get failure(): Error | undefined {
+    return this.#closing ? undefined : this.#failure;
   }
 
   /** Runs any SQL with positional parameters, in order with every other operation; resolves after COMMIT. */
@@ -149,6 +155,7 @@ export class SqliteKeyvAdapter extends EventEmitter implements KeyvStoreAdapter 
 
   /** Commits what is pending, then closes the file and stops the worker. */
   async disconnect(): Promise<void> {
+    this.#closing = true;
     if (!this.#failure) {
       // The worker takes messages in order: batches posted before `close` are committed and
       // answered before it closes the file.

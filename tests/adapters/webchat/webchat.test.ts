@@ -407,6 +407,16 @@ describe('health', () => {
     });
   });
 
+  it('fails liveness when the store can never work again in this process, so the container restarts', async () => {
+    server.store.fatalError = () => new Error('the SQLite worker stopped (exit code 1)');
+    const live = await fetch(`${server.url}/healthz`);
+    expect(live.status).toBe(503);
+    expect(await live.json()).toEqual({
+      status: 'failed',
+      error: 'store: the SQLite worker stopped (exit code 1)',
+    });
+  });
+
   it('is not ready when the store does not answer', async () => {
     server.store.ping = async () => {
       throw new Error('down');
