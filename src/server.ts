@@ -49,6 +49,21 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
   const knowledge = new KnowledgeService(config.knowledge.dir, clock);
   const problems = await knowledge.reload();
   if (problems.length > 0) throw new KnowledgeLoadError(problems);
+  if (config.knowledge.watch) {
+    knowledge.watch(
+      (reloadProblems) => {
+        const status = knowledge.status();
+        if (reloadProblems.length === 0)
+          logger.info({ entries: status.entries, indexMs: status.indexMs }, 'knowledge base reloaded');
+        else
+          logger.error(
+            { problems: status.errors },
+            'knowledge base edit rejected; still serving the last good version',
+          );
+      },
+      (error) => logger.error({ err: error }, 'knowledge folder cannot be watched or read'),
+    );
+  }
 
   const store = await openStore(config.storeUrl, {
     clock,
@@ -130,6 +145,7 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
         for (const channel of channels.values()) await channel.stop();
         await stopped; // every request answered, so every message is in the pipeline
         await pipeline.drain();
+        knowledge.stopWatching();
         await store.close();
       })();
       return closing;

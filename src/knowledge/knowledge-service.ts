@@ -7,6 +7,7 @@ import type { Clock } from '../core/clock.js';
 import { buildKnowledgeBase } from './build-knowledge-base.js';
 import { formatProblem, KnowledgeLoadError, type KnowledgeProblem, loadKnowledgeEntries } from './load.js';
 import type { KnowledgeBase, KnowledgeSource } from './types.js';
+import { type FolderWatch, watchFolder } from './watch-folder.js';
 
 export interface KnowledgeStatus {
   /** `ready`: serving the folder as it is; `stale`: serving an older version, the newest has errors; `failed`: nothing to serve. */
@@ -23,6 +24,7 @@ export class KnowledgeService implements KnowledgeSource {
   readonly #clock: Clock;
   #current: KnowledgeBase | undefined;
   #status: KnowledgeStatus;
+  #watch: FolderWatch | undefined;
 
   constructor(dir: string, clock: Clock) {
     this.dir = dir;
@@ -56,6 +58,41 @@ export class KnowledgeService implements KnowledgeSource {
       };
       return error.problems;
     }
+  }
+
+  /**
+   * Reloads whenever the folder's files change, a moment after the last change. Reloads never
+   * overlap: an edit made during one is picked up by the next. `onReload` gets each outcome.
+   */
+  watch(
+    onReload: (problems: KnowledgeProblem[]) => void,
+    onError: (error: Error) => void,
+    quietMs = 300,
+  ): void {
+    let running: Promise<void> | undefined;
+    let again = false;
+    const run = () => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = this.reload()
+        .then(onReload, onError)
+        .finally(() => {
+          running = undefined;
+          if (again) {
+            again = false;
+            run();
+          }
+        });
+    };
+    this.#watch?.close();
+    this.#watch = watchFolder(this.dir, quietMs, run, onError);
+  }
+
+  stopWatching(): void {
+    this.#watch?.close();
+    this.#watch = undefined;
   }
 
   current(): KnowledgeBase {

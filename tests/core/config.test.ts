@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       storeUrl: 'sqlite://data/switchboard.sqlite',
       logLevel: 'info',
       defaultLocale: 'zh-CN',
-      knowledge: { dir: 'config/knowledge', answerThreshold: 0.3, suggestThreshold: 0.2 },
+      knowledge: { dir: 'config/knowledge', watch: true, answerThreshold: 0.3, suggestThreshold: 0.2 },
       dedupe: { ttlSeconds: 86400 },
       webchat: { maxTextLength: 4000, embedOrigins: [] },
       shutdownTimeoutSeconds: 10,
@@ -49,7 +49,7 @@ describe('loadConfig', () => {
     );
     const config = loadConfig({ SWITCHBOARD_CONFIG: file });
     expect(config.port).toBe(8080);
-    expect(config.knowledge).toEqual({ dir: 'kb', answerThreshold: 0.7, suggestThreshold: 0.2 });
+    expect(config.knowledge).toEqual({ dir: 'kb', watch: true, answerThreshold: 0.7, suggestThreshold: 0.2 });
     expect(config.webchat.maxTextLength).toBe(500);
   });
 
@@ -66,7 +66,12 @@ describe('loadConfig', () => {
     expect(config.port).toBe(9090);
     expect(config.logLevel).toBe('debug');
     // The variable replaces one setting, not its whole section.
-    expect(config.knowledge).toEqual({ dir: 'from-env', answerThreshold: 0.7, suggestThreshold: 0.2 });
+    expect(config.knowledge).toEqual({
+      dir: 'from-env',
+      watch: true,
+      answerThreshold: 0.7,
+      suggestThreshold: 0.2,
+    });
   });
 
   it('treats an empty variable as unset', () => {

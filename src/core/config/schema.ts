@@ -32,6 +32,8 @@ export const configSchema = z
     knowledge: z
       .object({
         dir: z.string().min(1).default('config/knowledge'),
+        /** Reload the folder when its files change (a bad edit keeps the last good version serving). */
+        watch: z.boolean().default(true),
         /** At or above: answer. The trade-off is documented in the README. */
         answerThreshold: share.default(0.3),
         /** Between this and answerThreshold: offer the best entries as "did you mean…?" buttons. */

@@ -1,0 +1,106 @@
+/**
+ * The engine knowledge base: a softmax classifier over word and character n-gram TF-IDF features,
+ * trained when the KB loads, picks candidate entries; the nearest example question of each
+ * candidate gives Match.question and a similarity; the calibration blends both into one confidence.
+ */
+import type { KnowledgeBase, KnowledgeEntry, Match } from '../types.js';
+import { blendConfidence, type CalibrationOptions, defaultCalibrationOptions } from './calibration.js';
+import { buildQuestionIndex } from './retrieval.js';
+import { defaultSoftmaxOptions, type SoftmaxOptions, softmaxInPlace, trainSoftmax } from './softmax.js';
+import { defaultVectorizerOptions, fitVectorizer, type SparseVector, type VectorizerOptions } from './vectorizer.js';
+
+export interface EngineOptions {
+  vectorizer: VectorizerOptions;
+  softmax: SoftmaxOptions;
+  calibration: CalibrationOptions;
+  /** How many of the classifier's best entries are re-scored with the nearest-question similarity. */
+  candidates: number;
+}
+
+export const defaultEngineOptions: EngineOptions = {
+  vectorizer: defaultVectorizerOptions,
+  softmax: defaultSoftmaxOptions,
+  calibration: defaultCalibrationOptions,
+  candidates: 10,
+};
+
+/** One scored candidate, before blending: what the eval and tuning look at. */
+export interface Candidate {
+  entry: number;
+  probability: number;
+  similarity: number;
+  question: number;
+}
+
+export interface Engine {
+  knowledgeBase: KnowledgeBase;
+  /** The classifier's best `count` entries with probability and nearest-question similarity. */
+  candidates(text: string, count: number): Candidate[];
+}
+
+export function createEngine(entries: KnowledgeEntry[], options: EngineOptions = defaultEngineOptions): Engine {
+  const texts: string[] = [];
+  const labelList: number[] = [];
+  entries.forEach((entry, entryIndex) => {
+    for (const question of entry.questions) {
+      texts.push(question);
+      labelList.push(entryIndex);
+    }
+  });
+  const { vectorizer, vectors } = fitVectorizer(texts, options.vectorizer);
+  const labels = Int32Array.from(labelList);
+  const model = trainSoftmax(vectors, labels, entries.length, vectorizer.size, options.softmax);
+  const byEntry: SparseVector[][] = entries.map(() => []);
+  vectors.forEach((vector, i) => {
+    byEntry[labels[i] as number]?.push(vector);
+  });
+  const questionIndex = buildQuestionIndex(byEntry, vectorizer.size);
+  const scores = new Float64Array(entries.length);
+
+  const candidates = (text: string, count: number): Candidate[] => {
+    const query = vectorizer.vectorize(text);
+    softmaxInPlace(model.logits(query, scores), options.calibration.temperature);
+    const best = topIndexes(scores, Math.min(count, entries.length));
+    return best.map((entry) => {
+      const { similarity, question } = questionIndex.nearest(entry, query);
+      return { entry, probability: scores[entry] as number, similarity, question };
+    });
+  };
+
+  const knowledgeBase: KnowledgeBase = {
+    entries: new Map(entries.map((entry) => [entry.id, entry])),
+    match(text: string, limit = 3): Match[] {
+      if (entries.length === 0 || limit <= 0) return [];
+      return candidates(text, Math.max(limit, options.candidates))
+        .map((candidate) => {
+          const entry = entries[candidate.entry] as KnowledgeEntry;
+          return {
+            entry,
+            confidence: blendConfidence(candidate.probability, candidate.similarity, options.calibration),
+            question: entry.questions[candidate.question] ?? entry.questions[0] ?? '',
+          };
+        })
+        .sort((a, b) => b.confidence - a.confidence)
+        .slice(0, limit);
+    },
+  };
+  return { knowledgeBase, candidates };
+}
+
+export function createEngineKnowledgeBase(entries: KnowledgeEntry[]): KnowledgeBase {
+  return createEngine(entries).knowledgeBase;
+}
+
+/** Indexes of the `count` largest values, largest first (ties: lower index first). */
+export function topIndexes(values: Float64Array, count: number): number[] {
+  const best: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    if (best.length === count && value <= (values[best[count - 1] as number] as number)) continue;
+    let at = best.length < count ? best.length : count - 1;
+    while (at > 0 && (values[best[at - 1] as number] as number) < value) at--;
+    best.splice(at, 0, i);
+    if (best.length > count) best.pop();
+  }
+  return best;
+}
