@@ -18,11 +18,13 @@ import { buildKnowledgeBase } from './build-knowledge-base.js';
 import { runEval, scoreEval } from './eval.js';
 import { InputFileError, loadEntriesFrom, readCases } from './eval-input.js';
 import { formatProblem, KnowledgeLoadError } from './load.js';
+import { knowledgeJsonSchema } from './schema.js';
 import type { Match } from './types.js';
 
 export const USAGE = `usage: npm run kb -- <command>
   lint [--kb <dir>]                       check a knowledge folder (default: the configured knowledge.dir)
   ask "<text>" [--kb <dir>]               show the top 3 matches and what the bot would do
+  schema                                  print the JSON Schema of knowledge files (config/knowledge.schema.json)
   eval --kb <dir|file.json> --cases <file.jsonl|file.json> [--threshold <0..1>]
                                           score labelled cases; the last line is a JSON object of figures`;
 
@@ -34,7 +36,7 @@ export interface CliIo {
 
 class UsageError extends Error {}
 
-const FLAGS = { lint: ['kb'], ask: ['kb'], eval: ['kb', 'cases', 'threshold'] } as const;
+const FLAGS = { lint: ['kb'], ask: ['kb'], schema: [], eval: ['kb', 'cases', 'threshold'] } as const;
 type Command = keyof typeof FLAGS;
 
 /** Runs one command; resolves with the exit code. Never throws for user mistakes. */
@@ -65,6 +67,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
     }
     const config = lazyConfig(io.env);
+    if (command === 'schema') {
+      if (rest.length > 0) throw new UsageError('schema takes no arguments');
+      io.out(JSON.stringify(knowledgeJsonSchema(), null, 2));
+      return 0;
+    }
     if (command === 'lint') {
       if (rest.length > 0) throw new UsageError('lint takes no arguments besides --kb');
       return await lint(values.kb ?? config().knowledge.dir, io);

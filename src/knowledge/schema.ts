@@ -18,18 +18,39 @@ export const entrySchema = z
   .object({
     id: z
       .string()
+      .describe('Unique id across all files, e.g. refund.time.')
       .regex(
         /^[a-z0-9][a-z0-9._-]{0,99}$/,
         'ids use lowercase letters, digits, ".", "_" and "-" (up to 100)',
       ),
-    title: localizedTextSchema.optional(),
-    questions: z.array(nonEmptyText).min(1, 'give at least one example question'),
-    answer: localizedTextSchema,
-    quickReplies: z.array(z.string()).max(10).default([]),
-    handoff: z.boolean().default(false),
+    title: localizedTextSchema
+      .optional()
+      .describe('Short button label when this entry is offered as a quick reply.'),
+    questions: z
+      .array(nonEmptyText)
+      .min(1, 'give at least one example question')
+      .describe('Ways customers ask this, Chinese and English mixed; 6-12 different phrasings match best.'),
+    answer: localizedTextSchema.describe('The reply: one text for every language, or {zh-CN: …, en: …}.'),
+    quickReplies: z
+      .array(z.string())
+      .max(10)
+      .default([])
+      .describe('Ids of other entries offered as buttons after this answer.'),
+    handoff: z
+      .boolean()
+      .default(false)
+      .describe('true: send the answer, then hand the conversation to a person.'),
   })
   .strict();
 
-export const knowledgeFileSchema = z.object({ entries: z.array(entrySchema) }).strict();
+export const knowledgeFileSchema = z
+  .object({ entries: z.array(entrySchema).describe('The knowledge entries of this file.') })
+  .strict()
+  .describe('A Switchboard knowledge file (docs/knowledge.md).');
+
+/** JSON Schema of the file format, from the same schema the loader validates with. */
+export function knowledgeJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(knowledgeFileSchema, { io: 'input' }) as Record<string, unknown>;
+}
 
 export type KnowledgeFile = z.infer<typeof knowledgeFileSchema>;

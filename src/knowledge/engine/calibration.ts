@@ -13,7 +13,11 @@ export interface CalibrationOptions {
 
 export const defaultCalibrationOptions: CalibrationOptions = { temperature: 1, similarityWeight: 0.5 };
 
-export function blendConfidence(probability: number, similarity: number, options: CalibrationOptions): number {
+export function blendConfidence(
+  probability: number,
+  similarity: number,
+  options: CalibrationOptions,
+): number {
   const w = options.similarityWeight;
   if (w <= 0) return probability;
   if (w >= 1) return similarity;

@@ -7,7 +7,12 @@ import type { KnowledgeBase, KnowledgeEntry, Match } from '../types.js';
 import { blendConfidence, type CalibrationOptions, defaultCalibrationOptions } from './calibration.js';
 import { buildQuestionIndex } from './retrieval.js';
 import { defaultSoftmaxOptions, type SoftmaxOptions, softmaxInPlace, trainSoftmax } from './softmax.js';
-import { defaultVectorizerOptions, fitVectorizer, type SparseVector, type VectorizerOptions } from './vectorizer.js';
+import {
+  defaultVectorizerOptions,
+  fitVectorizer,
+  type SparseVector,
+  type VectorizerOptions,
+} from './vectorizer.js';
 
 export interface EngineOptions {
   vectorizer: VectorizerOptions;
@@ -38,7 +43,10 @@ export interface Engine {
   candidates(text: string, count: number): Candidate[];
 }
 
-export function createEngine(entries: KnowledgeEntry[], options: EngineOptions = defaultEngineOptions): Engine {
+export function createEngine(
+  entries: KnowledgeEntry[],
+  options: EngineOptions = defaultEngineOptions,
+): Engine {
   const texts: string[] = [];
   const labelList: number[] = [];
   entries.forEach((entry, entryIndex) => {

@@ -20,7 +20,8 @@ export function buildQuestionIndex(
   const load = (query: SparseVector): void => {
     if (loaded === query) return;
     if (loaded) for (const index of loaded.indexes) dense[index] = 0;
-    for (let k = 0; k < query.indexes.length; k++) dense[query.indexes[k] as number] = query.values[k] as number;
+    for (let k = 0; k < query.indexes.length; k++)
+      dense[query.indexes[k] as number] = query.values[k] as number;
     loaded = query;
   };
   return {

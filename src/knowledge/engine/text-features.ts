@@ -68,7 +68,8 @@ function addHan(run: string, hanMax: number, terms: Terms): void {
 function addCharGrams(word: string, options: TextFeatureOptions, terms: Terms): void {
   const codes = [PAD_START, ...Array.from(word, (char) => char.codePointAt(0) as number), PAD_END];
   for (let n = options.charMin; n <= options.charMax; n++) {
-    for (let i = 0; i + n <= codes.length; i++) push(terms, hashCodes(codes, i, n, TermKind.char), TermKind.char);
+    for (let i = 0; i + n <= codes.length; i++)
+      push(terms, hashCodes(codes, i, n, TermKind.char), TermKind.char);
   }
 }
 

@@ -3,7 +3,12 @@
  * training question uses still count towards the vector's length (as the rarest possible term), so
  * an off-topic sentence sharing one word with a question does not look like a close match.
  */
-import { defaultTextFeatureOptions, TERM_KINDS, type TextFeatureOptions, textTerms } from './text-features.js';
+import {
+  defaultTextFeatureOptions,
+  TERM_KINDS,
+  type TextFeatureOptions,
+  textTerms,
+} from './text-features.js';
 
 /** A sparse vector: feature indexes and their values, unit length over all its terms. */
 export interface SparseVector {
@@ -82,7 +87,10 @@ export function fitVectorizer(
       }
     }
     const length = Math.sqrt(norm) || 1;
-    return { indexes: Int32Array.from(indexes), values: Float32Array.from(values, (value) => value / length) };
+    return {
+      indexes: Int32Array.from(indexes),
+      values: Float32Array.from(values, (value) => value / length),
+    };
   };
 
   const vectorizer: Vectorizer = {
