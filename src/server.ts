@@ -49,17 +49,24 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
   const knowledge = new KnowledgeService(config.knowledge.dir, clock);
   const problems = await knowledge.reload();
   if (problems.length > 0) throw new KnowledgeLoadError(problems);
+  const logWarnings = () => {
+    const { warnings } = knowledge.status();
+    if (warnings.length > 0) logger.warn({ warnings }, `knowledge base has ${warnings.length} warning(s)`);
+  };
+  logWarnings();
   if (config.knowledge.watch) {
     knowledge.watch(
       (reloadProblems) => {
         const status = knowledge.status();
-        if (reloadProblems.length === 0)
+        if (reloadProblems.length === 0) {
           logger.info({ entries: status.entries, indexMs: status.indexMs }, 'knowledge base reloaded');
-        else
+          logWarnings();
+        } else {
           logger.error(
             { problems: status.errors },
             'knowledge base edit rejected; still serving the last good version',
           );
+        }
       },
       (error) => logger.error({ err: error }, 'knowledge folder cannot be watched or read'),
     );

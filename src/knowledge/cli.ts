@@ -17,6 +17,7 @@ import { ConfigError } from '../core/errors.js';
 import { buildKnowledgeBase } from './build-knowledge-base.js';
 import { runEval, scoreEval } from './eval.js';
 import { InputFileError, loadEntriesFrom, readCases } from './eval-input.js';
+import { lintEntries } from './lint.js';
 import { formatProblem, KnowledgeLoadError } from './load.js';
 import { knowledgeJsonSchema } from './schema.js';
 import type { Match } from './types.js';
@@ -111,7 +112,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 async function lint(dir: string, io: CliIo): Promise<number> {
   try {
     const entries = await loadEntriesFrom(dir);
-    io.out(`ok: ${entries.length} entries in ${dir}`);
+    const warnings = lintEntries(entries);
+    for (const warning of warnings) io.out(`warning: ${formatProblem(warning)}`);
+    io.out(
+      `ok: ${entries.length} entries in ${dir}${warnings.length ? `, ${warnings.length} warning(s)` : ''}`,
+    );
     return 0;
   } catch (error) {
     if (!(error instanceof KnowledgeLoadError)) throw error;

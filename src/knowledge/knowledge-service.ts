@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import { buildKnowledgeBase } from './build-knowledge-base.js';
+import { lintEntries } from './lint.js';
 import { formatProblem, KnowledgeLoadError, type KnowledgeProblem, loadKnowledgeEntries } from './load.js';
 import type { KnowledgeBase, KnowledgeSource } from './types.js';
 import { type FolderWatch, watchFolder } from './watch-folder.js';
@@ -17,6 +18,8 @@ export interface KnowledgeStatus {
   loadedAt?: string;
   indexMs?: number;
   errors: string[];
+  /** Lint warnings of the version being served (docs/knowledge.md, "Checking your files"). */
+  warnings: string[];
 }
 
 export class KnowledgeService implements KnowledgeSource {
@@ -29,7 +32,7 @@ export class KnowledgeService implements KnowledgeSource {
   constructor(dir: string, clock: Clock) {
     this.dir = dir;
     this.#clock = clock;
-    this.#status = { state: 'loading', dir, entries: 0, errors: [] };
+    this.#status = { state: 'loading', dir, entries: 0, errors: [], warnings: [] };
   }
 
   /** Loads the folder. Resolves with the problems found (empty when the load succeeded). */
@@ -47,6 +50,7 @@ export class KnowledgeService implements KnowledgeSource {
         loadedAt: new Date(this.#clock.now()).toISOString(),
         indexMs,
         errors: [],
+        warnings: lintEntries(entries).map(formatProblem),
       };
       return [];
     } catch (error) {

@@ -8,13 +8,29 @@ import { seededRandom, shuffle } from './random.js';
 import type { SparseVector } from './vectorizer.js';
 
 export interface SoftmaxOptions {
+  /** Passes over the data, at least: small KBs get more so every KB sees about `minSteps` updates. */
   epochs: number;
+  minSteps: number;
+  maxEpochs: number;
   learningRate: number;
   l2: number;
   seed: number;
+  /**
+   * Gradient entries smaller than this are skipped: a class the model already rules out barely
+   * moves anyway, and skipping it makes a step cost O(non-zeros × classes in play).
+   */
+  gradientFloor: number;
 }
 
-export const defaultSoftmaxOptions: SoftmaxOptions = { epochs: 8, learningRate: 0.5, l2: 1e-5, seed: 1 };
+export const defaultSoftmaxOptions: SoftmaxOptions = {
+  epochs: 4,
+  minSteps: 40_000,
+  maxEpochs: 60,
+  learningRate: 1,
+  l2: 1e-5,
+  seed: 1,
+  gradientFloor: 0.01,
+};
 
 export interface SoftmaxModel {
   readonly classCount: number;
@@ -23,9 +39,6 @@ export interface SoftmaxModel {
   /** Writes raw class scores (logits) for `vector` into `out`; returns `out`. */
   logits(vector: SparseVector, out: Float64Array): Float64Array;
 }
-
-/** Gradient entries smaller than this are skipped: a confident class barely moves anyway. */
-const GRADIENT_FLOOR = 1e-4;
 
 export function trainSoftmax(
   vectors: readonly SparseVector[],
@@ -54,8 +67,13 @@ export function trainSoftmax(
     return out;
   };
 
+  const floor = options.gradientFloor;
   let step = 0;
-  for (let epoch = 0; epoch < options.epochs; epoch++) {
+  const epochs = Math.max(
+    options.epochs,
+    Math.min(options.maxEpochs, Math.ceil(options.minSteps / Math.max(1, vectors.length))),
+  );
+  for (let epoch = 0; epoch < epochs; epoch++) {
     shuffle(order, random);
     for (let o = 0; o < order.length; o++) {
       const sample = order[o] as number;
@@ -67,7 +85,7 @@ export function trainSoftmax(
       for (let c = 0; c < C; c++) {
         const gradient = (scores[c] as number) - (c === label ? 1 : 0);
         scores[c] = gradient;
-        if (gradient > GRADIENT_FLOOR || gradient < -GRADIENT_FLOOR) active[activeCount++] = c;
+        if (gradient > floor || gradient < -floor) active[activeCount++] = c;
       }
       scale *= 1 - rate * options.l2;
       if (scale < 1e-6) {

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { lintEntries } from '../../src/knowledge/lint.js';
+import { parseKnowledgeFile } from '../../src/knowledge/load.js';
+
+function entries(yaml: string) {
+  const parsed = parseKnowledgeFile(yaml, 'kb.yaml');
+  expect(parsed.problems).toEqual([]);
+  return parsed.entries;
+}
+
+describe('knowledge lint warnings', () => {
+  it('warns about a question under two entries, too few questions and a missing locale', () => {
+    const warnings = lintEntries(
+      entries(`entries:
+  - id: refund.time
+    questions: [退款多久到账, how long does a refund take, refund timing]
+    answer: { zh-CN: 3-5 个工作日 }
+  - id: refund.status
+    questions: ["How long does a refund take?"]
+    answer: { zh-CN: 查看订单, en: See your order }
+`),
+    );
+    expect(warnings.map((w) => `${w.entryId}: ${w.message}`)).toEqual([
+      'refund.time: answer has no en text; those customers get another language',
+      'refund.status: question "How long does a refund take?" is also under entry "refund.time"',
+      'refund.status: only 1 example question(s); give at least 3 ways of asking',
+    ]);
+    expect(warnings[0]).toMatchObject({ file: 'kb.yaml', line: 2 });
+  });
+
+  it('has nothing to say about a plain string answer with enough questions', () => {
+    expect(
+      lintEntries(
+        entries('entries:\n  - id: a\n    questions: [one, two, three]\n    answer: one text for all\n'),
+      ),
+    ).toEqual([]);
+  });
+});
