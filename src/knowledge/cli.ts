@@ -8,6 +8,7 @@
  * Exit codes: 0 fine, 1 the knowledge or an input file has problems, 2 bad usage.
  */
 import { realpathSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,6 +18,7 @@ import { ConfigError } from '../core/errors.js';
 import { buildKnowledgeBase } from './build-knowledge-base.js';
 import { runEval, scoreEval } from './eval.js';
 import { InputFileError, loadEntriesFrom, readCases } from './eval-input.js';
+import { csvToKnowledge } from './import-csv.js';
 import { lintEntries } from './lint.js';
 import { formatProblem, KnowledgeLoadError } from './load.js';
 import { knowledgeJsonSchema } from './schema.js';
@@ -25,6 +27,7 @@ import type { Match } from './types.js';
 export const USAGE = `usage: npm run kb -- <command>
   lint [--kb <dir>]                       check a knowledge folder (default: the configured knowledge.dir)
   ask "<text>" [--kb <dir>]               show the top 3 matches and what the bot would do
+  import --csv <file> [--out <file.yaml>] turn a spreadsheet of questions and answers into a knowledge file
   schema                                  print the JSON Schema of knowledge files (config/knowledge.schema.json)
   eval --kb <dir|file.json> --cases <file.jsonl|file.json> [--threshold <0..1>]
                                           score labelled cases; the last line is a JSON object of figures`;
@@ -37,7 +40,13 @@ export interface CliIo {
 
 class UsageError extends Error {}
 
-const FLAGS = { lint: ['kb'], ask: ['kb'], schema: [], eval: ['kb', 'cases', 'threshold'] } as const;
+const FLAGS = {
+  lint: ['kb'],
+  ask: ['kb'],
+  import: ['csv', 'out'],
+  schema: [],
+  eval: ['kb', 'cases', 'threshold'],
+} as const;
 type Command = keyof typeof FLAGS;
 
 /** Runs one command; resolves with the exit code. Never throws for user mistakes. */
@@ -49,6 +58,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         kb: { type: 'string' },
         cases: { type: 'string' },
         threshold: { type: 'string' },
+        csv: { type: 'string' },
+        out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -68,6 +79,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
     }
     const config = lazyConfig(io.env);
+    if (command === 'import') {
+      if (rest.length > 0 || !values.csv)
+        throw new UsageError('import needs --csv <file> (and optionally --out <file.yaml>)');
+      return await importCsv(values.csv, values.out, io);
+    }
     if (command === 'schema') {
       if (rest.length > 0) throw new UsageError('schema takes no arguments');
       io.out(JSON.stringify(knowledgeJsonSchema(), null, 2));
@@ -107,6 +123,32 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     throw error;
   }
+}
+
+async function importCsv(csvPath: string, outPath: string | undefined, io: CliIo): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(csvPath, 'utf8');
+  } catch (error) {
+    io.err(`kb: cannot read ${csvPath}: ${(error as Error).message}`);
+    return 1;
+  }
+  const result = csvToKnowledge(text, csvPath);
+  if (result.problems.length > 0) {
+    for (const problem of result.problems) io.err(problem);
+    return 1;
+  }
+  if (!outPath) {
+    io.out(result.yaml);
+    return 0;
+  }
+  await writeFile(outPath, result.yaml, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+    throw new InputFileError(
+      error.code === 'EEXIST' ? `${outPath} exists already; choose another --out` : error.message,
+    );
+  });
+  io.out(`ok: ${result.entries} entries written to ${outPath}; check them with npm run kb -- lint`);
+  return 0;
 }
 
 async function lint(dir: string, io: CliIo): Promise<number> {
