@@ -1,11 +1,10 @@
 /**
- * The one place that turns validated entries into a searchable KnowledgeBase. Everything that
- * builds an index (the eval CLI, and the service) should call this, so a stronger matcher replaces
- * the TF-IDF one here and nowhere else.
+ * The one place that turns validated entries into a searchable KnowledgeBase: the server, live
+ * reload and the eval CLI all call this, so a better matcher replaces the current one here only.
  */
-import { buildTfidfKnowledgeBase } from './tfidf-matcher.js';
+import { createEngineKnowledgeBase } from './engine/create-engine.js';
 import type { KnowledgeBase, KnowledgeEntry } from './types.js';
 
 export function buildKnowledgeBase(entries: KnowledgeEntry[]): KnowledgeBase {
-  return buildTfidfKnowledgeBase(entries);
+  return createEngineKnowledgeBase(entries);
 }

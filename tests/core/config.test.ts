@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       storeUrl: 'sqlite://data/switchboard.sqlite',
       logLevel: 'info',
       defaultLocale: 'zh-CN',
-      knowledge: { dir: 'config/knowledge', watch: true, answerThreshold: 0.3, suggestThreshold: 0.2 },
+      knowledge: { dir: 'config/knowledge', watch: true, answerThreshold: 0.4, suggestThreshold: 0.25 },
       dedupe: { ttlSeconds: 86400 },
       webchat: { maxTextLength: 4000, embedOrigins: [] },
       shutdownTimeoutSeconds: 10,
@@ -49,7 +49,12 @@ describe('loadConfig', () => {
     );
     const config = loadConfig({ SWITCHBOARD_CONFIG: file });
     expect(config.port).toBe(8080);
-    expect(config.knowledge).toEqual({ dir: 'kb', watch: true, answerThreshold: 0.7, suggestThreshold: 0.2 });
+    expect(config.knowledge).toEqual({
+      dir: 'kb',
+      watch: true,
+      answerThreshold: 0.7,
+      suggestThreshold: 0.25,
+    });
     expect(config.webchat.maxTextLength).toBe(500);
   });
 
@@ -70,7 +75,7 @@ describe('loadConfig', () => {
       dir: 'from-env',
       watch: true,
       answerThreshold: 0.7,
-      suggestThreshold: 0.2,
+      suggestThreshold: 0.25,
     });
   });
 

@@ -11,21 +11,21 @@ describe('matcher accuracy on the shipped sample knowledge base', () => {
     const cases = await readCases('tests/fixtures/knowledge/shop-cases.jsonl');
     const { answerThreshold } = loadConfig({}).knowledge;
     const metrics = scoreEval(runEval(knowledgeBase, cases), answerThreshold);
-    // Measured with the TF-IDF matcher at answerThreshold 0.3 (the default), 183 cases
-    // (155 in scope, 28 out of scope): top1 0.7613, accuracy 0.5871, oosRecall 0.9286, oosPrecision 0.3939.
+    // Measured with the engine (src/knowledge/engine) at answerThreshold 0.4 (the default), 183 cases
+    // (155 in scope, 28 out of scope): top1 0.8065, accuracy 0.6323, oosRecall 0.9286, oosPrecision 0.3514.
     // A change that lowers any of these by more than 0.02 fails here; raise the floors when it improves.
     expect(metrics.n).toBe(183);
-    expect(metrics.top1).toBeGreaterThanOrEqual(0.7613 - 0.02);
-    expect(metrics.accuracy).toBeGreaterThanOrEqual(0.5871 - 0.02);
+    expect(metrics.top1).toBeGreaterThanOrEqual(0.8065 - 0.02);
+    expect(metrics.accuracy).toBeGreaterThanOrEqual(0.6323 - 0.02);
     expect(metrics.oosRecall).toBeGreaterThanOrEqual(0.9286 - 0.02);
   });
 
-  it('finds an example question asked word for word with full confidence, in both languages', async () => {
+  it('finds an example question asked word for word with near-full confidence, in both languages', async () => {
     const knowledgeBase = buildKnowledgeBase(await loadKnowledgeEntries('config/knowledge'));
     for (const text of ['我的快递到哪了', 'where is my parcel']) {
       const [best] = knowledgeBase.match(text);
       expect(best?.entry.id).toBe('order.track');
-      expect(best?.confidence).toBeCloseTo(1, 5);
+      expect(best?.confidence).toBeGreaterThan(0.95);
       expect(best?.question).toBe(text);
     }
   });

@@ -35,9 +35,9 @@ export const configSchema = z
         /** Reload the folder when its files change (a bad edit keeps the last good version serving). */
         watch: z.boolean().default(true),
         /** At or above: answer. The trade-off is documented in the README. */
-        answerThreshold: share.default(0.3),
+        answerThreshold: share.default(0.4),
         /** Between this and answerThreshold: offer the best entries as "did you mean…?" buttons. */
-        suggestThreshold: share.default(0.2),
+        suggestThreshold: share.default(0.25),
       })
       .strict()
       .prefault({})

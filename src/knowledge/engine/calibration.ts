@@ -11,7 +11,7 @@ export interface CalibrationOptions {
   similarityWeight: number;
 }
 
-export const defaultCalibrationOptions: CalibrationOptions = { temperature: 1, similarityWeight: 0.5 };
+export const defaultCalibrationOptions: CalibrationOptions = { temperature: 0.5, similarityWeight: 0.3 };
 
 export function blendConfidence(
   probability: number,

@@ -26,7 +26,7 @@ export const defaultEngineOptions: EngineOptions = {
   vectorizer: defaultVectorizerOptions,
   softmax: defaultSoftmaxOptions,
   calibration: defaultCalibrationOptions,
-  candidates: 10,
+  candidates: 5,
 };
 
 /** One scored candidate, before blending: what the eval and tuning look at. */
@@ -79,6 +79,8 @@ export function createEngine(
     entries: new Map(entries.map((entry) => [entry.id, entry])),
     match(text: string, limit = 3): Match[] {
       if (entries.length === 0 || limit <= 0) return [];
+      // Nothing the knowledge base knows (emoji only, an empty message): no guess at all.
+      if (vectorizer.vectorize(text).indexes.length === 0) return [];
       return candidates(text, Math.max(limit, options.candidates))
         .map((candidate) => {
           const entry = entries[candidate.entry] as KnowledgeEntry;

@@ -23,7 +23,7 @@ export interface SoftmaxOptions {
 }
 
 export const defaultSoftmaxOptions: SoftmaxOptions = {
-  epochs: 4,
+  epochs: 3,
   minSteps: 40_000,
   maxEpochs: 60,
   learningRate: 1,
