@@ -1,7 +1,6 @@
 /**
- * Text normalisation and the features the matcher compares. Chinese has no spaces, so Han runs
- * become character unigrams and bigrams; other words become light-stemmed words plus character
- * trigrams, which make a typo cost one or two trigrams instead of the whole word.
+ * Text normalisation shared by the matching engine (src/knowledge/engine/text-features.ts) and the
+ * knowledge lint: the same question written with other punctuation, case or width is the same text.
  */
 
 /** NFKC folds full-width forms (ＡＢＣ１２３，) to their plain forms; punctuation and symbols become spaces. */
@@ -11,35 +10,6 @@ export function normalize(text: string): string {
     .toLowerCase()
     .replace(/[\p{P}\p{S}\s]+/gu, ' ')
     .trim();
-}
-
-// Han characters are letters too (\p{L}): the word alternative must stop at them, or "iphone怎么退货"
-// becomes one long "word" instead of "iphone" + Chinese unigrams/bigrams.
-const RUNS = /(\p{Script=Han}+)|((?:(?!\p{Script=Han})[\p{L}\p{N}])+)/gu;
-
-export function features(text: string): string[] {
-  const out: string[] = [];
-  for (const [, han, word] of normalize(text).matchAll(RUNS)) {
-    if (han) addHan(han, out);
-    else if (word) addWord(word, out);
-  }
-  return out;
-}
-
-function addHan(run: string, out: string[]): void {
-  const chars = [...run];
-  for (let i = 0; i < chars.length; i++) {
-    out.push(`c:${chars[i]}`);
-    if (i + 1 < chars.length) out.push(`b:${chars[i]}${chars[i + 1]}`);
-  }
-}
-
-function addWord(word: string, out: string[]): void {
-  const stemmed = stem(word);
-  out.push(`w:${stemmed}`);
-  if (stemmed.length < 4) return;
-  const padded = `^${stemmed}$`;
-  for (let i = 0; i + 3 <= padded.length; i++) out.push(`t:${padded.slice(i, i + 3)}`);
 }
 
 /** Light English stemming: enough that "parcels"/"parcel" and "refunded"/"refund" meet. */
