@@ -1,15 +1,22 @@
+import { Converter } from 'opencc-js/t2cn';
+
 /**
  * Text normalisation shared by the matching engine (src/knowledge/engine/text-features.ts) and the
  * knowledge lint: the same question written with other punctuation, case or width is the same text.
  */
 
-/** NFKC folds full-width forms (ＡＢＣ１２３，) to their plain forms; punctuation and symbols become spaces. */
+// Traditional Chinese (Taiwan and Hong Kong customers) is folded into Simplified, so 我的快遞 and
+// 我的快递 are the same words to the matcher. OpenCC's tables; ~5 µs per message.
+const toSimplified = Converter({ from: 'tw', to: 'cn' });
+const HAN = /\p{Script=Han}/u;
+
+/**
+ * NFKC folds full-width forms (ＡＢＣ１２３，) to their plain forms; Traditional Chinese becomes
+ * Simplified; punctuation and symbols become spaces.
+ */
 export function normalize(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\p{P}\p{S}\s]+/gu, ' ')
-    .trim();
+  const folded = text.normalize('NFKC').toLowerCase();
+  return (HAN.test(folded) ? toSimplified(folded) : folded).replace(/[\p{P}\p{S}\s]+/gu, ' ').trim();
 }
 
 /** Light English stemming: enough that "parcels"/"parcel" and "refunded"/"refund" meet. */

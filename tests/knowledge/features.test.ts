@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { normalize, stem } from '../../src/knowledge/features.js';
 
 describe('normalize', () => {
+  it('folds Traditional Chinese into Simplified, so both scripts are the same text', () => {
+    expect(normalize('我的快遞到哪了？')).toBe(normalize('我的快递到哪了？'));
+    expect(normalize('請問退貨運費誰付')).toBe('请问退货运费谁付');
+    expect(normalize('My 訂單 ＩＤ')).toBe('my 订单 id');
+  });
+
   it('folds full-width letters and digits to plain lowercase', () => {
     expect(normalize('ＡＢＣ１２３')).toBe('abc123');
     expect(normalize('Ｉ　ＷＡＮＴ　Ａ　ＲＥＦＵＮＤ')).toBe('i want a refund');
