@@ -1,0 +1,51 @@
+/**
+ * `npm run bench:knowledge`: the knowledge engine on the public intent sets' validation splits
+ * (../shared/data/intents, or KNOWLEDGE_DATA_DIR), one JSON line per set with DESIGN.md's eval
+ * figures at the configured default threshold. BANKING77 has no validation split: every 10th
+ * question of each intent is held out of its training set and used as the cases.
+ * The data is read where it lies and never copied into the project (SMP2017's licence).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../src/core/config/load-config.js';
+import { buildKnowledgeBase } from '../src/knowledge/build-knowledge-base.js';
+import { type EvalCase, roundMs, runEval, scoreEval } from '../src/knowledge/eval.js';
+import { parseCases, parseIntentSet } from '../src/knowledge/eval-input.js';
+import type { KnowledgeEntry } from '../src/knowledge/types.js';
+
+const HOLD_OUT_EVERY = 10;
+const dataDir = resolve(process.env.KNOWLEDGE_DATA_DIR ?? '../shared/data/intents');
+const threshold = loadConfig().knowledge.answerThreshold;
+
+function load(name: string): { entries: KnowledgeEntry[]; cases: EvalCase[]; split: string } {
+  const kbPath = join(dataDir, name, 'kb.json');
+  const devPath = join(dataDir, name, 'dev.json');
+  const entries = parseIntentSet(readFileSync(kbPath, 'utf8'), kbPath);
+  if (existsSync(devPath))
+    return { entries, cases: parseCases(readFileSync(devPath, 'utf8'), devPath), split: 'dev' };
+  const cases: EvalCase[] = [];
+  const training = entries.map((entry) => {
+    const kept = entry.questions.filter((question, i) => {
+      const heldOut = i % HOLD_OUT_EVERY === HOLD_OUT_EVERY - 1;
+      if (heldOut) cases.push({ text: question, expected: entry.id });
+      return !heldOut;
+    });
+    return { ...entry, questions: kept };
+  });
+  return { entries: training, cases, split: `every ${HOLD_OUT_EVERY}th training question held out` };
+}
+
+if (!existsSync(dataDir)) {
+  process.stderr.write(`bench:knowledge: no data at ${dataDir} (set KNOWLEDGE_DATA_DIR)\n`);
+  process.exit(1);
+}
+for (const name of ['clinc150', 'banking77', 'smp2017', 'smp2017_chatoos']) {
+  if (!existsSync(join(dataDir, name, 'kb.json'))) continue;
+  process.stderr.write(`bench:knowledge: ${name}…\n`);
+  const { entries, cases, split } = load(name);
+  const started = performance.now();
+  const knowledgeBase = buildKnowledgeBase(entries);
+  const indexMs = roundMs(performance.now() - started);
+  const metrics = scoreEval(runEval(knowledgeBase, cases), threshold);
+  process.stdout.write(`${JSON.stringify({ set: name, split, ...metrics, indexMs })}\n`);
+}
