@@ -22,6 +22,7 @@ import { csvToKnowledge } from './import-csv.js';
 import { lintEntries } from './lint.js';
 import { formatProblem, KnowledgeLoadError } from './load.js';
 import { knowledgeJsonSchema } from './schema.js';
+import { sharedWords } from './shared-words.js';
 import type { Match } from './types.js';
 
 export const USAGE = `usage: npm run kb -- <command>
@@ -168,6 +169,12 @@ async function lint(dir: string, io: CliIo): Promise<number> {
   }
 }
 
+/** ` on "a", "b"`: the words the text shares with the matched question, or nothing. */
+function onWords(text: string, question: string): string {
+  const words = sharedWords(text, question);
+  return words.length > 0 ? ` on ${words.map((word) => JSON.stringify(word)).join(', ')}` : '';
+}
+
 async function ask(text: string, dir: string, thresholds: Config['knowledge'], io: CliIo): Promise<number> {
   const knowledgeBase = buildKnowledgeBase(await loadEntriesFrom(dir));
   const matches = knowledgeBase.match(text, 3);
@@ -180,7 +187,7 @@ async function ask(text: string, dir: string, thresholds: Config['knowledge'], i
   const width = Math.max(...matches.map((m) => m.entry.id.length));
   matches.forEach((match, index) => {
     io.out(
-      `${index + 1}. ${match.entry.id.padEnd(width)}  ${match.confidence.toFixed(2)}  ${verdict(match, thresholds).padEnd(8)}  matched: ${JSON.stringify(match.question)}`,
+      `${index + 1}. ${match.entry.id.padEnd(width)}  ${match.confidence.toFixed(2)}  ${verdict(match, thresholds).padEnd(8)}  matched: ${JSON.stringify(match.question)}${onWords(text, match.question)}`,
     );
   });
   return 0;
