@@ -3,8 +3,8 @@
  * reload and the eval CLI all call this, so a better matcher replaces the current one here only.
  */
 import { createEngineKnowledgeBase } from './engine/create-engine.js';
-import type { KnowledgeBase, KnowledgeEntry } from './types.js';
+import type { KnowledgeBase, LoadedKnowledge } from './types.js';
 
-export function buildKnowledgeBase(entries: KnowledgeEntry[]): KnowledgeBase {
-  return createEngineKnowledgeBase(entries);
+export function buildKnowledgeBase(knowledge: LoadedKnowledge): KnowledgeBase {
+  return createEngineKnowledgeBase(knowledge.entries, knowledge.synonyms);
 }

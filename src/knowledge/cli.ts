@@ -17,9 +17,9 @@ import type { Config } from '../core/config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import { buildKnowledgeBase } from './build-knowledge-base.js';
 import { runEval, scoreEval } from './eval.js';
-import { InputFileError, loadEntriesFrom, readCases } from './eval-input.js';
+import { InputFileError, loadKnowledgeFrom, readCases } from './eval-input.js';
 import { csvToKnowledge } from './import-csv.js';
-import { lintEntries } from './lint.js';
+import { lintKnowledge } from './lint.js';
 import { formatProblem, KnowledgeLoadError } from './load.js';
 import { knowledgeJsonSchema } from './schema.js';
 import { sharedWords } from './shared-words.js';
@@ -154,8 +154,9 @@ async function importCsv(csvPath: string, outPath: string | undefined, io: CliIo
 
 async function lint(dir: string, io: CliIo): Promise<number> {
   try {
-    const entries = await loadEntriesFrom(dir);
-    const warnings = lintEntries(entries);
+    const knowledge = await loadKnowledgeFrom(dir);
+    const { entries } = knowledge;
+    const warnings = lintKnowledge(knowledge);
     for (const warning of warnings) io.out(`warning: ${formatProblem(warning)}`);
     io.out(
       `ok: ${entries.length} entries in ${dir}${warnings.length ? `, ${warnings.length} warning(s)` : ''}`,
@@ -176,7 +177,7 @@ function onWords(text: string, question: string): string {
 }
 
 async function ask(text: string, dir: string, thresholds: Config['knowledge'], io: CliIo): Promise<number> {
-  const knowledgeBase = buildKnowledgeBase(await loadEntriesFrom(dir));
+  const knowledgeBase = buildKnowledgeBase(await loadKnowledgeFrom(dir));
   const matches = knowledgeBase.match(text, 3);
   const { answerThreshold, suggestThreshold } = thresholds;
   io.out(`thresholds: answer >= ${answerThreshold.toFixed(2)}, suggest >= ${suggestThreshold.toFixed(2)}`);
@@ -206,7 +207,8 @@ function verdict(match: Match, thresholds: Config['knowledge']): string {
 
 async function evaluate(kb: string, casesFile: string, threshold: number, io: CliIo): Promise<number> {
   const cases = await readCases(casesFile);
-  const entries = await loadEntriesFrom(kb);
+  const knowledge = await loadKnowledgeFrom(kb);
+  const { entries } = knowledge;
   const ids = new Set(entries.map((entry) => entry.id));
   const unknown = [
     ...new Set(cases.flatMap((c) => (c.expected !== null && !ids.has(c.expected) ? [c.expected] : []))),
@@ -221,7 +223,7 @@ async function evaluate(kb: string, casesFile: string, threshold: number, io: Cl
     );
   }
   const started = performance.now();
-  const knowledgeBase = buildKnowledgeBase(entries);
+  const knowledgeBase = buildKnowledgeBase(knowledge);
   const indexMs = performance.now() - started;
   const outcomes = runEval(knowledgeBase, cases, {
     onProgress: (done, total) => io.err(`eval: ${done}/${total} cases`),

@@ -7,9 +7,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { SwitchboardError } from '../core/errors.js';
 import type { EvalCase } from './eval.js';
-import { KnowledgeLoadError, type KnowledgeProblem, loadKnowledgeEntries } from './load.js';
+import { KnowledgeLoadError, type KnowledgeProblem, loadKnowledge } from './load.js';
 import { localizedTextSchema } from './schema.js';
-import type { KnowledgeEntry } from './types.js';
+import type { KnowledgeEntry, LoadedKnowledge } from './types.js';
 
 /** A file the CLI was pointed at is missing or unreadable; the message is one line for the user. */
 export class InputFileError extends SwitchboardError {
@@ -19,21 +19,22 @@ export class InputFileError extends SwitchboardError {
 }
 
 /**
- * Entries from a knowledge folder or a `.json` intent set. Throws KnowledgeLoadError listing every
- * problem of the knowledge itself, InputFileError when the path cannot be used at all.
+ * Knowledge from a folder of YAML files or a `.json` intent set (which has no synonyms). Throws
+ * KnowledgeLoadError listing every problem of the knowledge itself, InputFileError when the path
+ * cannot be used at all.
  */
-export async function loadEntriesFrom(path: string): Promise<KnowledgeEntry[]> {
+export async function loadKnowledgeFrom(path: string): Promise<LoadedKnowledge> {
   let isDirectory: boolean;
   try {
     isDirectory = (await stat(path)).isDirectory();
   } catch (error) {
     throw new InputFileError(`${path}: ${describeFsError(error)}`);
   }
-  if (isDirectory) return loadKnowledgeEntries(path);
+  if (isDirectory) return loadKnowledge(path);
   if (!/\.json$/i.test(path)) {
     throw new InputFileError(`${path}: give a folder of .yaml knowledge files or a .json intent set`);
   }
-  return parseIntentSet(await readText(path), path);
+  return { entries: parseIntentSet(await readText(path), path), synonyms: [] };
 }
 
 const intentSetSchema = z.array(

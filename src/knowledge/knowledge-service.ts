@@ -5,8 +5,8 @@
  */
 import type { Clock } from '../core/clock.js';
 import { buildKnowledgeBase } from './build-knowledge-base.js';
-import { lintEntries } from './lint.js';
-import { formatProblem, KnowledgeLoadError, type KnowledgeProblem, loadKnowledgeEntries } from './load.js';
+import { lintKnowledge } from './lint.js';
+import { formatProblem, KnowledgeLoadError, type KnowledgeProblem, loadKnowledge } from './load.js';
 import type { KnowledgeBase, KnowledgeSource } from './types.js';
 import { type FolderWatch, watchFolder } from './watch-folder.js';
 
@@ -38,9 +38,9 @@ export class KnowledgeService implements KnowledgeSource {
   /** Loads the folder. Resolves with the problems found (empty when the load succeeded). */
   async reload(): Promise<KnowledgeProblem[]> {
     try {
-      const entries = await loadKnowledgeEntries(this.dir);
+      const knowledge = await loadKnowledge(this.dir);
       const started = performance.now();
-      const knowledgeBase = buildKnowledgeBase(entries);
+      const knowledgeBase = buildKnowledgeBase(knowledge);
       const indexMs = Math.round(performance.now() - started);
       this.#current = knowledgeBase;
       this.#status = {
@@ -50,7 +50,7 @@ export class KnowledgeService implements KnowledgeSource {
         loadedAt: new Date(this.#clock.now()).toISOString(),
         indexMs,
         errors: [],
-        warnings: lintEntries(entries).map(formatProblem),
+        warnings: lintKnowledge(knowledge).map(formatProblem),
       };
       return [];
     } catch (error) {

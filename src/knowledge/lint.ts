@@ -6,11 +6,11 @@
 import { LOCALES } from '../core/model.js';
 import { normalize } from './features.js';
 import type { KnowledgeProblem } from './load.js';
-import type { KnowledgeEntry } from './types.js';
+import type { KnowledgeEntry, LoadedKnowledge } from './types.js';
 
 export const MIN_QUESTIONS = 3;
 
-export function lintEntries(entries: KnowledgeEntry[]): KnowledgeProblem[] {
+export function lintKnowledge({ entries, synonyms }: LoadedKnowledge): KnowledgeProblem[] {
   const warnings: KnowledgeProblem[] = [];
   const warn = (entry: KnowledgeEntry, message: string) =>
     warnings.push({
@@ -40,6 +40,35 @@ export function lintEntries(entries: KnowledgeEntry[]): KnowledgeProblem[] {
       const missing = LOCALES.filter((locale) => !(entry.answer as Record<string, string>)[locale]);
       if (missing.length > 0)
         warn(entry, `answer has no ${missing.join(', ')} text; those customers get another language`);
+    }
+  }
+  warnings.push(...lintSynonyms(entries, synonyms));
+  return warnings;
+}
+
+/** A synonym group whose words no question uses does nothing; a word in two groups is ambiguous. */
+function lintSynonyms(entries: KnowledgeEntry[], synonyms: string[][]): KnowledgeProblem[] {
+  const where = { file: '(synonyms)', line: 0, column: 0 };
+  const questions = entries.flatMap((entry) => entry.questions.map(normalize)).join('\n');
+  const warnings: KnowledgeProblem[] = [];
+  const groupOf = new Map<string, string[]>();
+  for (const group of synonyms) {
+    const words = group.map(normalize);
+    if (!words.some((word) => questions.includes(word))) {
+      warnings.push({
+        ...where,
+        message: `synonyms [${group.join(', ')}]: no question uses any of these words`,
+      });
+    }
+    for (const word of words) {
+      const other = groupOf.get(word);
+      if (other && other !== words) {
+        warnings.push({
+          ...where,
+          message: `synonym "${word}" is in two groups: [${other.join(', ')}] and [${words.join(', ')}]`,
+        });
+      }
+      groupOf.set(word, words);
     }
   }
   return warnings;

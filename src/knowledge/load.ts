@@ -7,7 +7,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { SwitchboardError } from '../core/errors.js';
 import { knowledgeFileSchema } from './schema.js';
-import type { KnowledgeEntry } from './types.js';
+import type { KnowledgeEntry, LoadedKnowledge } from './types.js';
 
 export interface KnowledgeProblem {
   file: string;
@@ -37,7 +37,7 @@ export function formatProblem(problem: KnowledgeProblem): string {
 }
 
 /** Reads and validates the folder. Throws KnowledgeLoadError listing every problem found. */
-export async function loadKnowledgeEntries(dir: string): Promise<KnowledgeEntry[]> {
+export async function loadKnowledge(dir: string): Promise<LoadedKnowledge> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((name) => /\.ya?ml$/i.test(name)).sort();
@@ -53,25 +53,27 @@ export async function loadKnowledgeEntries(dir: string): Promise<KnowledgeEntry[
   }
   const problems: KnowledgeProblem[] = [];
   const entries: KnowledgeEntry[] = [];
+  const synonyms: string[][] = [];
   for (const name of names) {
     const path = join(dir, name);
     const file = displayPath(path);
     const parsed = parseKnowledgeFile(await readFile(path, 'utf8'), file);
     problems.push(...parsed.problems);
     entries.push(...parsed.entries);
+    synonyms.push(...parsed.synonyms);
   }
   // A file with problems contributes no entries, so checking references against the rest would
   // report every quick reply pointing into that file as unknown: check them once the files are clean.
   problems.push(...crossCheck(entries, { references: problems.length === 0 }));
   if (problems.length > 0) throw new KnowledgeLoadError(problems);
-  return entries;
+  return { entries, synonyms };
 }
 
 /** Parses one file's text. Pure, so tests can feed it strings. */
 export function parseKnowledgeFile(
   text: string,
   file: string,
-): { entries: KnowledgeEntry[]; problems: KnowledgeProblem[] } {
+): { entries: KnowledgeEntry[]; synonyms: string[][]; problems: KnowledgeProblem[] } {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number | undefined) => {
@@ -89,7 +91,7 @@ export function parseKnowledgeFile(
       if (!seen.has(key)) problems.push(problem);
       seen.add(key);
     }
-    return { entries: [], problems };
+    return { entries: [], synonyms: [], problems };
   }
   const raw = document.toJS() as unknown;
   const result = knowledgeFileSchema.safeParse(raw);
@@ -109,13 +111,13 @@ export function parseKnowledgeFile(
         message: field ? `${field}: ${issue.message}` : issue.message,
       };
     });
-    return { entries: [], problems };
+    return { entries: [], synonyms: [], problems };
   }
   const entries = result.data.entries.map((entry, index) => {
     const node = document.getIn(['entries', index], true);
     return { ...entry, source: { file, line: at(isNode(node) ? node.range?.[0] : undefined).line } };
   });
-  return { entries, problems: [] };
+  return { entries, synonyms: result.data.synonyms, problems: [] };
 }
 
 /** Checks that need every file: unique ids, quick replies that point at real entries. */

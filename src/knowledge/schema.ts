@@ -44,7 +44,15 @@ export const entrySchema = z
   .strict();
 
 export const knowledgeFileSchema = z
-  .object({ entries: z.array(entrySchema).describe('The knowledge entries of this file.') })
+  .object({
+    entries: z.array(entrySchema).describe('The knowledge entries of this file.'),
+    synonyms: z
+      .array(z.array(nonEmptyText).min(2, 'a synonym group needs at least two words'))
+      .default([])
+      .describe(
+        'Groups of words that mean the same, e.g. [快递, 物流, 包裹]; they apply to the whole knowledge base.',
+      ),
+  })
   .strict()
   .describe('A Switchboard knowledge file (docs/knowledge.md).');
 

@@ -16,6 +16,12 @@ export interface KnowledgeEntry {
   source: { file: string; line: number };
 }
 
+/** A loaded knowledge folder: its entries and the synonym groups declared in any of its files. */
+export interface LoadedKnowledge {
+  entries: KnowledgeEntry[];
+  synonyms: string[][];
+}
+
 export interface Match {
   entry: KnowledgeEntry;
   /** 0..1; the pipeline answers at or above the configured threshold. */

@@ -73,7 +73,9 @@ describe.concurrent('npm run kb', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toBe('thresholds: answer >= 0.40, suggest >= 0.25');
-    expect(lines[1]).toMatch(/^1\. order\.track +1\.00 +answer +matched: "where is my parcel" on "where", "is", "my", "parcel"$/);
+    expect(lines[1]).toMatch(
+      /^1\. order\.track +1\.00 +answer +matched: "where is my parcel" on "where", "is", "my", "parcel"$/,
+    );
     expect(lines.length).toBeLessThanOrEqual(4);
     for (const line of lines.slice(2))
       expect(line).toMatch(/^\d\. \S+ +\d\.\d\d +(answer|suggest|hand off) +matched: ".+"$/);

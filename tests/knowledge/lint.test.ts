@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { lintEntries } from '../../src/knowledge/lint.js';
+import { lintKnowledge } from '../../src/knowledge/lint.js';
 import { parseKnowledgeFile } from '../../src/knowledge/load.js';
 
-function entries(yaml: string) {
+function knowledge(yaml: string) {
   const parsed = parseKnowledgeFile(yaml, 'kb.yaml');
   expect(parsed.problems).toEqual([]);
-  return parsed.entries;
+  return { entries: parsed.entries, synonyms: parsed.synonyms };
 }
 
 describe('knowledge lint warnings', () => {
   it('warns about a question under two entries, too few questions and a missing locale', () => {
-    const warnings = lintEntries(
-      entries(`entries:
+    const warnings = lintKnowledge(
+      knowledge(`entries:
   - id: refund.time
     questions: [退款多久到账, how long does a refund take, refund timing]
     answer: { zh-CN: 3-5 个工作日 }
@@ -30,9 +30,27 @@ describe('knowledge lint warnings', () => {
 
   it('has nothing to say about a plain string answer with enough questions', () => {
     expect(
-      lintEntries(
-        entries('entries:\n  - id: a\n    questions: [one, two, three]\n    answer: one text for all\n'),
+      lintKnowledge(
+        knowledge('entries:\n  - id: a\n    questions: [one, two, three]\n    answer: one text for all\n'),
       ),
     ).toEqual([]);
+  });
+
+  it('warns about synonyms no question uses, and a word in two groups', () => {
+    const warnings = lintKnowledge(
+      knowledge(`entries:
+  - id: order.track
+    questions: [我的快递到哪了, where is my parcel, 查物流]
+    answer: 在「我的订单」查看。
+synonyms:
+  - [快递, 物流, 包裹]
+  - [发票, 收据]
+  - [parcel, 包裹]
+`),
+    );
+    expect(warnings.map((w) => w.message)).toEqual([
+      'synonyms [发票, 收据]: no question uses any of these words',
+      'synonym "包裹" is in two groups: [快递, 物流, 包裹] and [parcel, 包裹]',
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import {
   formatProblem,
   KnowledgeLoadError,
   type KnowledgeProblem,
-  loadKnowledgeEntries,
+  loadKnowledge,
   parseKnowledgeFile,
 } from '../../src/knowledge/load.js';
 
@@ -14,9 +14,9 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'switchboard-kb-'));
 }
 
-/** The problems loadKnowledgeEntries throws, or a failure if it loads. */
+/** The problems loadKnowledge throws, or a failure if it loads. */
 async function problemsOf(dir: string): Promise<KnowledgeProblem[]> {
-  const error = await loadKnowledgeEntries(dir).then(
+  const error = await loadKnowledge(dir).then(
     () => undefined,
     (thrown: unknown) => thrown,
   );
@@ -126,13 +126,13 @@ describe('parseKnowledgeFile', () => {
   });
 });
 
-describe('loadKnowledgeEntries', () => {
+describe('loadKnowledge', () => {
   it('loads every .yaml and .yml file of a folder, in name order, and ignores other files', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'b.yml'), 'entries:\n  - id: b\n    questions: [bee]\n    answer: B\n');
     writeFileSync(join(dir, 'a.yaml'), 'entries:\n  - id: a\n    questions: [ay]\n    answer: A\n');
     writeFileSync(join(dir, 'notes.txt'), 'not knowledge');
-    const entries = await loadKnowledgeEntries(dir);
+    const { entries } = await loadKnowledge(dir);
     expect(entries.map((e) => e.id)).toEqual(['a', 'b']);
     expect(entries[0]?.source).toEqual({ file: join(dir, 'a.yaml'), line: 2 });
   });
@@ -208,7 +208,7 @@ describe('loadKnowledgeEntries', () => {
   });
 
   it('the shipped sample knowledge base is valid', async () => {
-    const entries = await loadKnowledgeEntries('config/knowledge');
+    const { entries } = await loadKnowledge('config/knowledge');
     expect(entries.length).toBeGreaterThan(20);
   });
 });

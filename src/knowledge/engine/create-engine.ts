@@ -3,6 +3,7 @@
  * trained when the KB loads, picks candidate entries; the nearest example question of each
  * candidate gives Match.question and a similarity; the calibration blends both into one confidence.
  */
+import { type SynonymGroups, synonymRewriter } from '../synonyms.js';
 import type { KnowledgeBase, KnowledgeEntry, Match } from '../types.js';
 import { blendConfidence, type CalibrationOptions, defaultCalibrationOptions } from './calibration.js';
 import { buildQuestionIndex } from './retrieval.js';
@@ -46,12 +47,15 @@ export interface Engine {
 export function createEngine(
   entries: KnowledgeEntry[],
   options: EngineOptions = defaultEngineOptions,
+  synonyms: SynonymGroups = [],
 ): Engine {
+  // Questions and customer texts go through the same rewrite, so declared synonyms meet.
+  const rewrite = synonymRewriter(synonyms);
   const texts: string[] = [];
   const labelList: number[] = [];
   entries.forEach((entry, entryIndex) => {
     for (const question of entry.questions) {
-      texts.push(question);
+      texts.push(rewrite(question));
       labelList.push(entryIndex);
     }
   });
@@ -66,7 +70,7 @@ export function createEngine(
   const scores = new Float64Array(entries.length);
 
   const candidates = (text: string, count: number): Candidate[] => {
-    const query = vectorizer.vectorize(text);
+    const query = vectorizer.vectorize(rewrite(text));
     softmaxInPlace(model.logits(query, scores), options.calibration.temperature);
     const best = topIndexes(scores, Math.min(count, entries.length));
     return best.map((entry) => {
@@ -80,7 +84,7 @@ export function createEngine(
     match(text: string, limit = 3): Match[] {
       if (entries.length === 0 || limit <= 0) return [];
       // Nothing the knowledge base knows (emoji only, an empty message): no guess at all.
-      if (vectorizer.vectorize(text).indexes.length === 0) return [];
+      if (vectorizer.vectorize(rewrite(text)).indexes.length === 0) return [];
       return candidates(text, Math.max(limit, options.candidates))
         .map((candidate) => {
           const entry = entries[candidate.entry] as KnowledgeEntry;
@@ -97,8 +101,11 @@ export function createEngine(
   return { knowledgeBase, candidates };
 }
 
-export function createEngineKnowledgeBase(entries: KnowledgeEntry[]): KnowledgeBase {
-  return createEngine(entries).knowledgeBase;
+export function createEngineKnowledgeBase(
+  entries: KnowledgeEntry[],
+  synonyms: SynonymGroups = [],
+): KnowledgeBase {
+  return createEngine(entries, defaultEngineOptions, synonyms).knowledgeBase;
 }
 
 /** Indexes of the `count` largest values, largest first (ties: lower index first). */
