@@ -7,7 +7,7 @@ import { normalize } from './features.js';
 
 export type SynonymGroups = readonly (readonly string[])[];
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const HAN = /\p{Script=Han}/u;
 
 /** A function from text to normalised text with synonyms replaced; plain `normalize` when there are none. */
@@ -23,7 +23,9 @@ export function synonymRewriter(groups: SynonymGroups): (text: string) => string
   // whole words; Chinese has no word boundaries, so its synonyms match anywhere.
   const alternatives = [...canonical.keys()]
     .sort((a, b) => b.length - a.length)
-    .map((word) => (HAN.test(word) ? escape(word) : `(?<![\\p{L}\\p{N}])${escape(word)}(?![\\p{L}\\p{N}])`));
+    .map((word) =>
+      HAN.test(word) ? escapeRegExp(word) : `(?<![\\p{L}\\p{N}])${escapeRegExp(word)}(?![\\p{L}\\p{N}])`,
+    );
   const pattern = new RegExp(alternatives.join('|'), 'gu');
   return (text) => normalize(text).replace(pattern, (word) => canonical.get(word) ?? word);
 }
