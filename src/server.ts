@@ -54,23 +54,6 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
     if (warnings.length > 0) logger.warn({ warnings }, `knowledge base has ${warnings.length} warning(s)`);
   };
   logWarnings();
-  if (config.knowledge.watch) {
-    knowledge.watch(
-      (reloadProblems) => {
-        const status = knowledge.status();
-        if (reloadProblems.length === 0) {
-          logger.info({ entries: status.entries, indexMs: status.indexMs }, 'knowledge base reloaded');
-          logWarnings();
-        } else {
-          logger.error(
-            { problems: status.errors },
-            'knowledge base edit rejected; still serving the last good version',
-          );
-        }
-      },
-      (error) => logger.error({ err: error }, 'knowledge folder cannot be watched or read'),
-    );
-  }
 
   const store = await openStore(config.storeUrl, {
     clock,
@@ -122,6 +105,25 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
   app.use(webchat.router());
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
+
+  // Watch only once everything else started: a failed start leaves no watcher behind.
+  if (config.knowledge.watch) {
+    knowledge.watch(
+      (reloadProblems) => {
+        const status = knowledge.status();
+        if (reloadProblems.length === 0) {
+          logger.info({ entries: status.entries, indexMs: status.indexMs }, 'knowledge base reloaded');
+          logWarnings();
+        } else {
+          logger.error(
+            { problems: status.errors },
+            'knowledge base edit rejected; still serving the last good version',
+          );
+        }
+      },
+      (error) => logger.error({ err: error }, 'knowledge folder cannot be watched or read'),
+    );
+  }
 
   let server: Server | undefined;
   let closing: Promise<void> | undefined;

@@ -49,6 +49,14 @@ export function csvToKnowledge(csv: string, sourceName: string): CsvImport {
   }
   const problems: string[] = [];
   const drafts = new Map<string, Draft>();
+  // Ids the sheet names itself are taken; generated ones skip them (faq.1, faq.2, …).
+  const taken = new Set(rows.map((row) => row.id).filter(Boolean));
+  let nextGenerated = 1;
+  const generateId = () => {
+    while (taken.has(`faq.${nextGenerated}`)) nextGenerated++;
+    taken.add(`faq.${nextGenerated}`);
+    return `faq.${nextGenerated}`;
+  };
   rows.forEach((row, index) => {
     const line = index + 2; // 1-based, after the header row
     const questions = (row.question ?? '')
@@ -63,7 +71,7 @@ export function csvToKnowledge(csv: string, sourceName: string): CsvImport {
     const key = row.id ? `id:${row.id}` : `answer:${JSON.stringify(answer)}`;
     const draft = drafts.get(key);
     if (draft) draft.questions.push(...questions.filter((q) => !draft.questions.includes(q)));
-    else drafts.set(key, { id: row.id || `faq.${drafts.size + 1}`, questions, answer });
+    else drafts.set(key, { id: row.id || generateId(), questions, answer });
   });
   if (problems.length > 0) return { yaml: '', entries: 0, problems };
 

@@ -73,15 +73,19 @@ export class KnowledgeService implements KnowledgeSource {
     onError: (error: Error) => void,
     quietMs = 300,
   ): void {
+    this.stopWatching();
     let running: Promise<void> | undefined;
     let again = false;
+    let stopped = false;
     const run = () => {
+      if (stopped) return;
       if (running) {
         again = true;
         return;
       }
       running = this.reload()
         .then(onReload, onError)
+        .catch(onError) // a throwing callback must not become an unhandled rejection
         .finally(() => {
           running = undefined;
           if (again) {
@@ -90,8 +94,13 @@ export class KnowledgeService implements KnowledgeSource {
           }
         });
     };
-    this.#watch?.close();
-    this.#watch = watchFolder(this.dir, quietMs, run, onError);
+    const folder = watchFolder(this.dir, quietMs, run, onError);
+    this.#watch = {
+      close() {
+        stopped = true;
+        folder.close();
+      },
+    };
   }
 
   stopWatching(): void {

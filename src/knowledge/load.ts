@@ -57,7 +57,20 @@ export async function loadKnowledge(dir: string): Promise<LoadedKnowledge> {
   for (const name of names) {
     const path = join(dir, name);
     const file = displayPath(path);
-    const parsed = parseKnowledgeFile(await readFile(path, 'utf8'), file);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      // Deleted between listing and reading, a folder named *.yaml, no permission…
+      problems.push({
+        file,
+        line: 0,
+        column: 0,
+        message: `cannot read the file: ${(error as Error).message}`,
+      });
+      continue;
+    }
+    const parsed = parseKnowledgeFile(text, file);
     problems.push(...parsed.problems);
     entries.push(...parsed.entries);
     synonyms.push(...parsed.synonyms);

@@ -41,6 +41,13 @@ describe('csvToKnowledge', () => {
     expect(entries.map((e) => [e.id, e.questions.length])).toEqual([['refund.time', 2]]);
   });
 
+  it('never generates an id the sheet already uses', () => {
+    const result = csvToKnowledge('id,question,answer\nfaq.1,a?,x\n,b?,y\n,c?,z\n', 'faq.csv');
+    expect(result.problems).toEqual([]);
+    const { entries } = parseKnowledgeFile(result.yaml, 'faq.yaml');
+    expect(entries.map((e) => e.id)).toEqual(['faq.1', 'faq.2', 'faq.3']);
+  });
+
   it('names every bad row, and a missing column', () => {
     expect(csvToKnowledge('question,answer\n,no question\nno answer,\n', 'faq.csv').problems).toEqual([
       'faq.csv:2: no question',

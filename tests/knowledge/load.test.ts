@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -127,6 +127,15 @@ describe('parseKnowledgeFile', () => {
 });
 
 describe('loadKnowledge', () => {
+  it('reports a *.yaml that cannot be read as a problem, not a crash', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.yaml'), 'entries:\n  - id: a\n    questions: [x]\n    answer: y\n');
+    mkdirSync(join(dir, 'b.yaml')); // a folder named like a knowledge file
+    const error = await loadKnowledge(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KnowledgeLoadError);
+    expect((error as KnowledgeLoadError).problems[0]?.message).toMatch(/cannot read the file: EISDIR/);
+  });
+
   it('loads every .yaml and .yml file of a folder, in name order, and ignores other files', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'b.yml'), 'entries:\n  - id: b\n    questions: [bee]\n    answer: B\n');
