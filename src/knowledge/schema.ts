@@ -60,5 +60,3 @@ export const knowledgeFileSchema = z
 export function knowledgeJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(knowledgeFileSchema, { io: 'input' }) as Record<string, unknown>;
 }
-
-export type KnowledgeFile = z.infer<typeof knowledgeFileSchema>;

@@ -15,8 +15,6 @@ export interface KeyvStoreParts {
   description: string;
   keyv: Keyv;
   setIfAbsent: SetIfAbsentPrimitive;
-  /** Extra clean-up for resources keyv does not own (e.g. a second client). */
-  closeExtra?: () => Promise<void>;
   /** Only for a store no other process writes. */
   cache?: ValueCache;
   /** For backends that can break beyond repair (the SQLite worker thread). */
@@ -28,7 +26,6 @@ export class KeyvStore implements KeyValueStore {
   readonly description: string;
   readonly #keyv: Keyv;
   readonly #setIfAbsent: SetIfAbsentPrimitive;
-  readonly #closeExtra: () => Promise<void>;
   readonly #cache: ValueCache | undefined;
   readonly #fatalError: () => Error | undefined;
 
@@ -37,7 +34,6 @@ export class KeyvStore implements KeyValueStore {
     this.description = parts.description;
     this.#keyv = parts.keyv;
     this.#setIfAbsent = parts.setIfAbsent;
-    this.#closeExtra = parts.closeExtra ?? (async () => {});
     this.#cache = parts.cache;
     this.#fatalError = parts.fatalError ?? (() => undefined);
     // Keyv emits store errors as events; with throwOnErrors they also reject the call, which is
@@ -93,7 +89,6 @@ export class KeyvStore implements KeyValueStore {
   }
 
   async close(): Promise<void> {
-    await this.#closeExtra();
     await this.#keyv.disconnect();
   }
 

@@ -49,8 +49,9 @@ export function createEngine(
   options: EngineOptions = defaultEngineOptions,
   synonyms: SynonymGroups = [],
 ): Engine {
-  // Questions and customer texts go through the same rewrite, so declared synonyms meet.
-  const rewrite = synonymRewriter(synonyms);
+  // Questions and customer texts go through the same rewrite, so declared synonyms meet. Without
+  // synonyms there is nothing to rewrite (the features normalise text themselves).
+  const rewrite = synonyms.length > 0 ? synonymRewriter(synonyms) : (text: string) => text;
   const texts: string[] = [];
   const labelList: number[] = [];
   entries.forEach((entry, entryIndex) => {
@@ -69,8 +70,8 @@ export function createEngine(
   const questionIndex = buildQuestionIndex(byEntry, vectorizer.size);
   const scores = new Float64Array(entries.length);
 
-  const candidates = (text: string, count: number): Candidate[] => {
-    const query = vectorizer.vectorize(rewrite(text));
+  const vectorize = (text: string) => vectorizer.vectorize(rewrite(text));
+  const rank = (query: SparseVector, count: number): Candidate[] => {
     softmaxInPlace(model.logits(query, scores), options.calibration.temperature);
     const best = topIndexes(scores, Math.min(count, entries.length));
     return best.map((entry) => {
@@ -83,9 +84,10 @@ export function createEngine(
     entries: new Map(entries.map((entry) => [entry.id, entry])),
     match(text: string, limit = 3): Match[] {
       if (entries.length === 0 || limit <= 0) return [];
+      const query = vectorize(text);
       // Nothing the knowledge base knows (emoji only, an empty message): no guess at all.
-      if (vectorizer.vectorize(rewrite(text)).indexes.length === 0) return [];
-      return candidates(text, Math.max(limit, options.candidates))
+      if (query.indexes.length === 0) return [];
+      return rank(query, Math.max(limit, options.candidates))
         .map((candidate) => {
           const entry = entries[candidate.entry] as KnowledgeEntry;
           return {
@@ -98,7 +100,7 @@ export function createEngine(
         .slice(0, limit);
     },
   };
-  return { knowledgeBase, candidates };
+  return { knowledgeBase, candidates: (text, count) => rank(vectorize(text), count) };
 }
 
 export function createEngineKnowledgeBase(
