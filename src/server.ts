@@ -5,14 +5,16 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
+import { CHANNEL_FACTORIES, type ChannelContext } from './adapters/registry.js';
 import { WebchatChannel } from './adapters/webchat/index.js';
 import type { Channel } from './core/channel.js';
-import { type Clock, systemClock } from './core/clock.js';
+import { type Clock, isoNow, systemClock } from './core/clock.js';
 import type { Config } from './core/config/schema.js';
 import type { Logger } from './core/logger.js';
-import type { Platform } from './core/model.js';
+import type { OutboundMessage, Platform } from './core/model.js';
+import { OutboundChain } from './core/outbound.js';
 import { Pipeline } from './core/pipeline.js';
 import { ConversationStore } from './core/store/conversation-store.js';
 import type { KeyValueStore } from './core/store/key-value.js';
@@ -64,6 +66,26 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
 
   const webchat = new WebchatChannel({ conversations, clock, maxTextLength: config.webchat.maxTextLength });
   const channels = new Map<Platform, Channel>([[webchat.name, webchat]]);
+  const channelRouters: Router[] = [];
+  const context: ChannelContext = {
+    config,
+    logger,
+    clock,
+    kv: store,
+    conversations,
+    outbound: (policy) => new OutboundChain({ policy, logger, onFailed: recordFailedSend }),
+  };
+  async function recordFailedSend(_address: unknown, message: OutboundMessage, error: Error): Promise<void> {
+    await conversations.updateMessage(message, () => ({
+      delivery: { status: 'failed', error: error.message, at: isoNow(clock) },
+    }));
+  }
+  for (const factory of CHANNEL_FACTORIES) {
+    if (!factory.enabled(config)) continue;
+    const module = await factory.create({ ...context, logger: logger.child({ channel: factory.name }) });
+    channels.set(factory.name, module.channel);
+    if (module.router) channelRouters.push(module.router);
+  }
 
   const pipeline = new Pipeline({
     kv: store,
@@ -103,6 +125,7 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
   );
   app.use(healthRoutes({ store, knowledge, channels }));
   app.use(webchat.router());
+  for (const router of channelRouters) app.use(router);
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
 
@@ -150,10 +173,12 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
           ? new Promise<void>((resolve) => server?.close(() => resolve()))
           : Promise.resolve();
         server?.closeIdleConnections();
-        // Streams never end by themselves; the channels end them so the server can close.
-        for (const channel of channels.values()) await channel.stop();
+        // Streams never end by themselves and pollers never stop by themselves: the channels end them.
+        for (const channel of channels.values()) await channel.stopReceiving();
         await stopped; // every request answered, so every message is in the pipeline
         await pipeline.drain();
+        // Every answer is queued now; the channels deliver what they hold, then disconnect.
+        for (const channel of channels.values()) await channel.stop();
         knowledge.stopWatching();
         await store.close();
       })();

@@ -15,7 +15,9 @@ export interface ChannelCapabilities {
 export type Receipt =
   | { status: 'accepted'; messageId: string; conversationId: string }
   | { status: 'duplicate'; messageId: string; conversationId: string }
-  | { status: 'ignored'; reason: 'own-message' };
+  /** An edit or delete, recorded on the earlier message it changes; never answered. */
+  | { status: 'changed'; messageId: string; conversationId: string }
+  | { status: 'ignored'; reason: 'own-message' | 'unknown-message' };
 
 /** What a channel feeds; implemented by the pipeline. Resolves once the message is safely recorded. */
 export interface InboundHandler {
@@ -31,7 +33,18 @@ export interface Channel {
   readonly name: Platform;
   readonly capabilities: ChannelCapabilities;
   start(handler: InboundHandler): Promise<void>;
+  /**
+   * First step of shutdown: take no new inbound messages (stop polling, end long-lived streams).
+   * Sending must keep working: the pipeline still answers what it already accepted.
+   */
+  stopReceiving(): Promise<void>;
+  /** Last step of shutdown, after every answer was handed to `send`: deliver what is queued, then disconnect. */
   stop(): Promise<void>;
+  /**
+   * Hands a message over for delivery. Resolves once it is queued in order behind the chat's
+   * earlier messages; rate limits and retries happen after, and a final failure is recorded on the
+   * stored message (see OutboundChain). Rejects only for a message that can never be delivered.
+   */
   send(address: Address, message: OutboundMessage): Promise<void>;
   health(): ChannelHealth;
 }

@@ -64,7 +64,7 @@ export interface Conversation {
   misses: number;
 }
 
-export type AttachmentKind = 'image' | 'file' | 'audio' | 'video' | 'location' | 'sticker';
+export type AttachmentKind = 'image' | 'file' | 'audio' | 'video' | 'location' | 'sticker' | 'contact';
 
 export interface Attachment {
   kind: AttachmentKind;
@@ -73,6 +73,11 @@ export interface Attachment {
   name?: string;
   mime?: string;
   size?: number;
+  /** For `location`. */
+  latitude?: number;
+  longitude?: number;
+  /** For `contact`: the shared phone number (the name goes in `name`). */
+  phone?: string;
 }
 
 export interface QuickReply {
@@ -98,6 +103,14 @@ export interface Message {
   /** For bot answers: which knowledge entry answered and how sure the matcher was. */
   kbEntryId?: string;
   confidence?: number;
+  /** Earlier texts of a message the customer edited on their platform, oldest first. */
+  edits?: { text: string; at: string }[];
+  /** When the customer deleted the message on their platform (the text is kept for the record). */
+  deletedAt?: string;
+  /** For customer messages of a kind Switchboard cannot read (e.g. a poll): the platform's kind. */
+  unsupportedKind?: string;
+  /** For outbound messages the channel finally could not deliver. */
+  delivery?: { status: 'failed'; error: string; at: string };
 }
 
 /** What an adapter hands the pipeline: one customer (or bot) event, already verified and parsed. */
@@ -107,6 +120,13 @@ export interface InboundMessage {
   attachments: Attachment[];
   /** Set when the customer pressed a button (quick reply, callback, card action). */
   action?: { payload: string };
+  /**
+   * Set when the event changes an earlier message instead of adding one: the pipeline records it on
+   * the message with `platformMessageId` and never answers it.
+   */
+  change?: { kind: 'edit' | 'delete'; platformMessageId: string };
+  /** Set for a message kind Switchboard cannot read (the platform's name for it): kept, answered politely. */
+  unsupportedKind?: string;
   /** Unique per platform delivery; the pipeline drops a repeat within the dedupe window. */
   dedupeKey: string;
   platformMessageId?: string;
@@ -121,6 +141,8 @@ export interface OutboundMessage {
   /** The recorded message's id: channels may use it for idempotent sends and stream ids. */
   id: string;
   conversationId: string;
+  /** The recorded message's place in its conversation: a failed delivery is noted on it. */
+  seq: number;
   role: Exclude<AuthorRole, 'customer'>;
   text: string;
   quickReplies: QuickReply[];

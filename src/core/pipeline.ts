@@ -96,6 +96,10 @@ export class Pipeline implements InboundHandler {
           ack({ status: 'duplicate', ...earlier });
           return;
         }
+        if (inbound.change) {
+          ack(await this.#applyChange(inbound, inbound.change));
+          return;
+        }
         recorded = await this.#record(inbound, claim);
       } catch (error) {
         fail(error);
@@ -151,21 +155,58 @@ export class Pipeline implements InboundHandler {
     const stored = claim.first ? undefined : await this.#findRecent(conversation, claim.messageId);
     const result = stored
       ? { message: stored, conversation }
-      : await conversations.appendMessage(conversation, {
-          id: claim.messageId,
-          direction: 'in',
-          role: 'customer',
-          text: inbound.text,
-          attachments: inbound.attachments,
-          quickReplies: [],
-          ...(inbound.platformMessageId ? { platformMessageId: inbound.platformMessageId } : {}),
-        });
+      : await conversations.appendMessage(
+          conversation,
+          {
+            id: claim.messageId,
+            direction: 'in',
+            role: 'customer',
+            text: inbound.text,
+            attachments: inbound.attachments,
+            quickReplies: [],
+            ...(inbound.platformMessageId ? { platformMessageId: inbound.platformMessageId } : {}),
+            ...(inbound.unsupportedKind ? { unsupportedKind: inbound.unsupportedKind } : {}),
+          },
+          {},
+          { indexPlatformId: this.#deps.channel(inbound.address.channel)?.capabilities.edits ?? false },
+        );
     await kv.set<RecordedClaim>(
       recordedKey(inbound),
       { messageId: result.message.id, conversationId: result.conversation.id },
       settings.dedupeTtlMs,
     );
     return result;
+  }
+
+  /**
+   * An edit or delete: recorded on the message it changes, never answered (the customer already
+   * got an answer to the first version). An edit of a message never seen is recorded as new.
+   */
+  async #applyChange(
+    inbound: InboundMessage,
+    change: NonNullable<InboundMessage['change']>,
+  ): Promise<Receipt> {
+    const { conversations, clock } = this.#deps;
+    const ref = await conversations.findMessageRef(inbound.address, change.platformMessageId);
+    const at = isoNow(clock);
+    const updated = ref
+      ? await conversations.updateMessage(ref, (message) =>
+          change.kind === 'delete'
+            ? { deletedAt: at }
+            : {
+                text: inbound.text,
+                attachments: inbound.attachments,
+                edits: [...(message.edits ?? []), { text: message.text, at }],
+              },
+        )
+      : undefined;
+    if (updated) return { status: 'changed', messageId: updated.id, conversationId: updated.conversationId };
+    if (change.kind === 'delete') return { status: 'ignored', reason: 'unknown-message' };
+    const { message, conversation } = await this.#record(
+      { ...inbound, change: undefined },
+      { messageId: newId('message'), first: true },
+    );
+    return { status: 'changed', messageId: message.id, conversationId: conversation.id };
   }
 
   async #findRecent(conversation: Conversation, messageId: string): Promise<Message | undefined> {
@@ -210,6 +251,9 @@ export class Pipeline implements InboundHandler {
     const locale = conversation.locale;
     switch (decision.kind) {
       case 'hold':
+        return;
+      case 'unsupported':
+        await this.#say(conversation, { text: reply('unsupported', locale), quickReplies: [] });
         return;
       case 'answer': {
         const { entry, confidence } = decision.match;
@@ -296,6 +340,7 @@ export class Pipeline implements InboundHandler {
       await channel.send(conversation.address, {
         id: message.id,
         conversationId: conversation.id,
+        seq: message.seq,
         role: 'bot',
         text: message.text,
         quickReplies: message.quickReplies,

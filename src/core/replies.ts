@@ -18,6 +18,10 @@ export const REPLIES = {
     'zh-CN': '我暂时只能看懂文字，正在为您转接人工客服。',
     en: 'I can only read text for now, so I am getting a person to look at this for you.',
   },
+  unsupported: {
+    'zh-CN': '抱歉，我在这里打不开这种消息。您可以用文字描述一下吗？',
+    en: "Sorry, I can't open this kind of message here. Could you tell me in words?",
+  },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type ReplyName = keyof typeof REPLIES;

@@ -16,6 +16,8 @@ export type Decision =
   | { kind: 'hold'; reason: string }
   | { kind: 'answer'; match: Match; reason: string }
   | { kind: 'suggest'; matches: Match[]; reason: string }
+  /** A message kind the bot cannot read: say so politely and ask for text. */
+  | { kind: 'unsupported'; reason: string }
   | { kind: 'handoff'; match?: Match; cause: HandoffCause; reason: string };
 
 export type HandoffCause = 'customer-request' | 'kb-handoff' | 'no-match' | 'non-text';
@@ -42,6 +44,9 @@ export function decide(
       kind: 'hold',
       reason: `conversation is ${conversation.status === 'agent' ? 'with an agent' : 'waiting for an agent'}`,
     };
+  }
+  if (inbound.unsupportedKind !== undefined && inbound.text.trim() === '') {
+    return { kind: 'unsupported', reason: `a ${inbound.unsupportedKind} message, which the bot cannot read` };
   }
   if (inbound.action?.payload === PAYLOAD_HANDOFF) {
     return { kind: 'handoff', cause: 'customer-request', reason: 'the customer pressed "talk to a person"' };

@@ -36,7 +36,33 @@ describe('loadConfig', () => {
       dedupe: { ttlSeconds: 86400 },
       webchat: { maxTextLength: 4000, embedOrigins: [] },
       shutdownTimeoutSeconds: 10,
+      telegram: { apiRoot: 'https://api.telegram.org' },
+      slack: { apiUrl: 'https://slack.com/api/' },
+      teams: { appType: 'MultiTenant', emulator: false },
+      wechat: {},
     });
+  });
+
+  it('names the missing partner of a half-configured channel', () => {
+    expect(problemsOf({ SWITCHBOARD_CONFIG: configFile(''), SLACK_BOT_TOKEN: 'xoxb-1-2-abc' })).toEqual([
+      expect.stringContaining('SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set'),
+    ]);
+    expect(
+      problemsOf({
+        SWITCHBOARD_CONFIG: configFile(''),
+        TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+        PUBLIC_URL: 'https://bot.example',
+      }),
+    ).toEqual([expect.stringContaining('TELEGRAM_WEBHOOK_SECRET is required')]);
+    expect(problemsOf({ SWITCHBOARD_CONFIG: configFile(''), MICROSOFT_APP_ID: 'abc' })).toEqual([
+      expect.stringContaining('MICROSOFT_APP_PASSWORD is required'),
+    ]);
+    expect(problemsOf({ SWITCHBOARD_CONFIG: configFile(''), TELEGRAM_BOT_TOKEN: 'nope' })).toEqual([
+      'TELEGRAM_BOT_TOKEN (environment): must look like 123456:ABC-DEF… (from BotFather)',
+    ]);
+    expect(problemsOf({ SWITCHBOARD_CONFIG: configFile(''), TEAMS_EMULATOR: 'maybe' })).toEqual([
+      'TEAMS_EMULATOR (environment): must be true or false',
+    ]);
   });
 
   it('reads the shipped config/switchboard.yaml, which holds the defaults', () => {

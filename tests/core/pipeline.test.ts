@@ -22,6 +22,7 @@ class RecordingChannel implements Channel {
   failNext = 0;
   delayMs = 0;
   async start() {}
+  async stopReceiving() {}
   async stop() {}
   health() {
     return { state: 'up' as const };

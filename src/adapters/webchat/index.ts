@@ -76,10 +76,14 @@ export class WebchatChannel implements Channel {
     };
   }
 
-  async stop(): Promise<void> {
+  /** Open pages get no more events; their streams end so the HTTP server can close. */
+  async stopReceiving(): Promise<void> {
     this.#unsubscribe?.();
     this.#hub.closeAll();
   }
+
+  /** Nothing is queued: a page that missed a message reads it from history on its next load. */
+  async stop(): Promise<void> {}
 
   async send(address: Address, message: OutboundMessage): Promise<void> {
     // Delivery is the recorded message; an open page gets it now, a closed one on its next load.

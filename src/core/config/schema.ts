@@ -13,12 +13,26 @@ const numeric = <T extends z.ZodType>(schema: T) =>
 const number = () => z.number({ error: 'must be a number' });
 const seconds = (max: number) => numeric(number().int().min(1).max(max));
 const share = numeric(number().min(0).max(1));
+// Switches come as booleans from the YAML file and as words from the environment.
+const flag = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    const word = value.trim().toLowerCase();
+    return ['true', '1', 'yes', 'on'].includes(word)
+      ? true
+      : ['false', '0', 'no', 'off'].includes(word)
+        ? false
+        : value;
+  },
+  z.boolean({ error: 'must be true or false' }),
+);
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 export const configSchema = z
   .object({
     port: numeric(number().int('must be a whole number').min(1).max(65535)).default(3000),
     host: z.string().min(1).default('0.0.0.0'),
-    publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    publicUrl: httpUrl.optional(),
     storeUrl: z
       .string()
       .regex(
@@ -63,8 +77,85 @@ export const configSchema = z
       .strict()
       .prefault({}),
     shutdownTimeoutSeconds: seconds(300).default(10),
+    telegram: z
+      .object({
+        botToken: z
+          .string()
+          .regex(/^\d+:[\w-]{20,}$/, 'must look like 123456:ABC-DEF… (from BotFather)')
+          .optional(),
+        /** Telegram echoes it in X-Telegram-Bot-Api-Secret-Token; 1-256 of A-Z a-z 0-9 _ - (Bot API rule). */
+        webhookSecret: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -')
+          .optional(),
+        apiRoot: httpUrl.default('https://api.telegram.org'),
+      })
+      .strict()
+      .prefault({}),
+    slack: z
+      .object({
+        botToken: z.string().startsWith('xoxb-', 'must be a bot token (xoxb-…)').optional(),
+        signingSecret: z.string().min(16, "must be the app's signing secret").optional(),
+        /** Socket Mode: Slack pushes events over a websocket, no public URL needed. */
+        appToken: z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional(),
+        agentChannel: z
+          .string()
+          .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id such as C0123ABCD')
+          .optional(),
+        apiUrl: httpUrl.default('https://slack.com/api/'),
+      })
+      .strict()
+      .prefault({}),
+    teams: z
+      .object({
+        appId: z.string().min(1).optional(),
+        appPassword: z.string().min(1).optional(),
+        appTenantId: z.string().min(1).optional(),
+        appType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+        agentChannel: z.string().min(1).optional(),
+        /**
+         * Serve /api/messages with no app id and no inbound auth, for the Bot Framework Emulator.
+         * Never in production: anyone could post activities.
+         */
+        emulator: flag.default(false),
+      })
+      .strict()
+      .prefault({}),
+    wechat: z
+      .object({
+        puppet: z.string().min(1).optional(),
+        puppetToken: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((config, context) => {
+    const require = (when: boolean, path: string[], message: string) => {
+      if (when) context.addIssue({ code: 'custom', path, message });
+    };
+    const { telegram, slack, teams } = config;
+    require(Boolean(telegram.botToken && config.publicUrl && !telegram.webhookSecret), [
+      'telegram',
+      'webhookSecret',
+    ], 'TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_BOT_TOKEN and PUBLIC_URL are set (webhook mode)');
+    require(Boolean(slack.botToken && !slack.signingSecret && !slack.appToken), [
+      'slack',
+      'signingSecret',
+    ], 'SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set (or set SLACK_APP_TOKEN for Socket Mode)');
+    require(Boolean((slack.signingSecret || slack.appToken) && !slack.botToken), [
+      'slack',
+      'botToken',
+    ], 'SLACK_BOT_TOKEN is required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
+    require(Boolean(teams.appId && teams.appType !== 'UserAssignedMSI' && !teams.appPassword), [
+      'teams',
+      'appPassword',
+    ], 'MICROSOFT_APP_PASSWORD is required when MICROSOFT_APP_ID is set');
+    require(Boolean(teams.appType === 'SingleTenant' && teams.appId && !teams.appTenantId), [
+      'teams',
+      'appTenantId',
+    ], 'MICROSOFT_APP_TENANT_ID is required for a SingleTenant app');
+  });
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -78,4 +169,20 @@ export const ENVIRONMENT: Record<string, string[]> = {
   ADMIN_TOKEN: ['adminToken'],
   DEFAULT_LOCALE: ['defaultLocale'],
   KNOWLEDGE_DIR: ['knowledge', 'dir'],
+  TELEGRAM_BOT_TOKEN: ['telegram', 'botToken'],
+  TELEGRAM_WEBHOOK_SECRET: ['telegram', 'webhookSecret'],
+  TELEGRAM_API_ROOT: ['telegram', 'apiRoot'],
+  SLACK_BOT_TOKEN: ['slack', 'botToken'],
+  SLACK_SIGNING_SECRET: ['slack', 'signingSecret'],
+  SLACK_APP_TOKEN: ['slack', 'appToken'],
+  SLACK_AGENT_CHANNEL: ['slack', 'agentChannel'],
+  SLACK_API_URL: ['slack', 'apiUrl'],
+  MICROSOFT_APP_ID: ['teams', 'appId'],
+  MICROSOFT_APP_PASSWORD: ['teams', 'appPassword'],
+  MICROSOFT_APP_TENANT_ID: ['teams', 'appTenantId'],
+  MICROSOFT_APP_TYPE: ['teams', 'appType'],
+  TEAMS_AGENT_CHANNEL: ['teams', 'agentChannel'],
+  TEAMS_EMULATOR: ['teams', 'emulator'],
+  WECHATY_PUPPET: ['wechat', 'puppet'],
+  WECHATY_PUPPET_SERVICE_TOKEN: ['wechat', 'puppetToken'],
 };

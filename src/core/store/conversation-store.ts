@@ -7,6 +7,8 @@
  *   conversation:<id>          Conversation
  *   open:<address key>         id of the chat's current, not yet closed conversation
  *   message:<conv id>:<seq>    Message, seq 1..conversation.messageCount
+ *   pmsg:<platform id of msg>  { conversationId, seq } of a customer message on a platform where
+ *                              messages can be edited or deleted later (found again by that id)
  *
  * Writes to one conversation must happen under that conversation's lock (the pipeline holds it);
  * the store itself does not serialise them.
@@ -25,6 +27,12 @@ import {
 import type { KeyValueStore } from './key-value.js';
 
 export type MessageDraft = Omit<Message, 'id' | 'conversationId' | 'seq' | 'at'> & { id?: string };
+
+/** Where a message lives: enough to read or change it. */
+export interface MessageRef {
+  conversationId: string;
+  seq: number;
+}
 
 export interface ConversationEventMap {
   /** A message was recorded (any role, either direction). */
@@ -124,6 +132,7 @@ export class ConversationStore {
     conversation: Conversation,
     draft: MessageDraft,
     changes: Partial<Conversation> = {},
+    options: { indexPlatformId?: boolean } = {},
   ): Promise<{ message: Message; conversation: Conversation }> {
     const seq = conversation.messageCount + 1;
     const message: Message = {
@@ -138,6 +147,12 @@ export class ConversationStore {
     const [updated] = await Promise.all([
       this.updateConversation(conversation, { ...changes, messageCount: seq }),
       this.#kv.set(messageKey(conversation.id, seq), message),
+      options.indexPlatformId && message.platformMessageId
+        ? this.#kv.set<MessageRef>(platformMessageKey(conversation.address, message.platformMessageId), {
+            conversationId: conversation.id,
+            seq,
+          })
+        : undefined,
     ]);
     this.events.emit('message', message, updated);
     return { message, conversation: updated };
@@ -145,6 +160,23 @@ export class ConversationStore {
 
   async getMessage(conversationId: string, seq: number): Promise<Message | undefined> {
     return this.#kv.get<Message>(messageKey(conversationId, seq));
+  }
+
+  /** A customer message recorded with `indexPlatformId`, by the platform's id for it. */
+  findMessageRef(address: Address, platformMessageId: string): Promise<MessageRef | undefined> {
+    return this.#kv.get<MessageRef>(platformMessageKey(address, platformMessageId));
+  }
+
+  /** Saves changed fields of a recorded message (an edit, a delete, a failed delivery). */
+  async updateMessage(
+    ref: MessageRef,
+    change: (message: Message) => Partial<Message>,
+  ): Promise<Message | undefined> {
+    const message = await this.getMessage(ref.conversationId, ref.seq);
+    if (!message) return undefined;
+    const updated = { ...message, ...change(message) };
+    await this.#kv.set(messageKey(ref.conversationId, ref.seq), updated);
+    return updated;
   }
 
   /** Messages of a conversation, oldest first; `afterSeq` skips those already seen. */
@@ -155,6 +187,11 @@ export class ConversationStore {
     const messages = await this.#kv.getMany<Message>(keys);
     return messages.filter((message): message is Message => message !== undefined);
   }
+}
+
+function platformMessageKey(address: Address, platformMessageId: string): string {
+  // Message ids are unique per chat on some platforms (Telegram), so the chat is part of the key.
+  return `pmsg:${addressKey(address)}:${platformMessageId}`;
 }
 
 function messageKey(conversationId: string, seq: number): string {
