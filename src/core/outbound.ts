@@ -158,15 +158,21 @@ export class OutboundChain {
     return this.#failures;
   }
 
-  /** Waits until every queued message is delivered or failed, at most `timeoutMs`. */
+  /** Waits until every queued message is delivered or failed, at most `timeoutMs`; true when all were. */
   async flush(timeoutMs: number): Promise<boolean> {
-    const deadline = this.#now() + timeoutMs;
-    while (this.#pending.size > 0) {
-      const left = deadline - this.#now();
-      if (left <= 0) return false;
-      await Promise.race([Promise.allSettled([...this.#pending]), this.#sleep(Math.min(left, 1000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const drained = (async () => {
+      while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+      return true as const;
+    })();
+    try {
+      return await Promise.race([drained, timedOut]);
+    } finally {
+      clearTimeout(timer);
     }
-    return true;
   }
 
   async #attempt(

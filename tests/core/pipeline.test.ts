@@ -93,6 +93,58 @@ async function transcript() {
 }
 
 describe('pipeline', () => {
+  it('records an edit on the original message and does not answer it again', async () => {
+    await pipeline.receive(inbound('where is my parcel?', { platformMessageId: 'm1' }));
+    await pipeline.drain();
+    const receipt = await pipeline.receive(
+      inbound('where is my parcel? order 123', { change: { kind: 'edit', platformMessageId: 'm1' } }),
+    );
+    await pipeline.drain();
+    expect(receipt.status).toBe('changed');
+    const [question, answer, ...rest] = await transcript();
+    expect(rest).toEqual([]);
+    expect(answer?.role).toBe('bot');
+    expect(question?.text).toBe('where is my parcel? order 123');
+    expect(question?.edits?.map((e) => e.text)).toEqual(['where is my parcel?']);
+    expect(channel.sent).toHaveLength(1);
+  });
+
+  it('marks a deleted message, keeps its text, and ignores a delete of an unknown one', async () => {
+    await pipeline.receive(inbound('my phone is 13800138000', { platformMessageId: 'm2' }));
+    await pipeline.drain();
+    await pipeline.receive(inbound('', { change: { kind: 'delete', platformMessageId: 'm2' } }));
+    expect(
+      await pipeline.receive(inbound('', { change: { kind: 'delete', platformMessageId: 'nope' } })),
+    ).toEqual({
+      status: 'ignored',
+      reason: 'unknown-message',
+    });
+    await pipeline.drain();
+    const [question] = await transcript();
+    expect(question?.deletedAt).toEqual(expect.any(String));
+    expect(question?.text).toBe('my phone is 13800138000');
+    expect(channel.sent).toHaveLength(1);
+  });
+
+  it('records an edit of a message it never saw as a new message, without answering', async () => {
+    await pipeline.receive(
+      inbound('where is my parcel?', { change: { kind: 'edit', platformMessageId: 'old' } }),
+    );
+    await pipeline.drain();
+    expect((await transcript()).map((m) => [m.role, m.text])).toEqual([['customer', 'where is my parcel?']]);
+    expect(channel.sent).toEqual([]);
+  });
+
+  it('keeps a message kind it cannot read and says so politely, without handing off', async () => {
+    await pipeline.receive(inbound('', { unsupportedKind: 'poll' }));
+    await pipeline.drain();
+    const [kept, answer] = await transcript();
+    expect(kept?.unsupportedKind).toBe('poll');
+    expect(answer?.text).toMatch(/打不开这种消息|can't open this kind/);
+    const conversation = await conversations.findOpenConversation(inbound('').address);
+    expect(conversation?.status).toBe('bot');
+  });
+
   it('drops the bot’s own messages without recording them', async () => {
     expect(await pipeline.receive(inbound('where is my parcel?', { fromBot: true }))).toEqual({
       status: 'ignored',
