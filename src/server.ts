@@ -19,6 +19,7 @@ import { Pipeline } from './core/pipeline.js';
 import { ConversationStore } from './core/store/conversation-store.js';
 import type { KeyValueStore } from './core/store/key-value.js';
 import { openStore } from './core/store/open-store.js';
+import { adminRoutes } from './http/admin.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { KnowledgeService } from './knowledge/knowledge-service.js';
@@ -124,6 +125,7 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
     }),
   );
   app.use(healthRoutes({ store, knowledge, channels }));
+  app.use(adminRoutes({ adminToken: config.adminToken, channels, knowledge }));
   app.use(webchat.router());
   for (const router of channelRouters) app.use(router);
   app.use(notFoundHandler);

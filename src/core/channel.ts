@@ -47,4 +47,9 @@ export interface Channel {
    */
   send(address: Address, message: OutboundMessage): Promise<void>;
   health(): ChannelHealth;
+  /**
+   * Details only admins may see (GET /admin/api/channels), e.g. the WeChat login QR code: /readyz
+   * is public, so nothing that lets someone act as the bot goes in `health()`.
+   */
+  adminDetails?(): Record<string, unknown>;
 }

@@ -137,7 +137,7 @@ export class OutboundChain {
     // bottleneck spaces jobs by the limiter's minTime; a chat's kind (group or not) never changes.
     chat.updateSettings({ minTime });
     const outcome = chat
-      .schedule(() => this.#attempt(address, message, deliver))
+      .schedule(() => this.#attempt(message, deliver))
       .catch((error: Error) => ({ status: 'failed', attempts: 0, error }) as DeliveryOutcome)
       .then(async (result) => {
         if (result.status === 'failed') await this.#fail(address, message, result.error);
@@ -175,11 +175,7 @@ export class OutboundChain {
     }
   }
 
-  async #attempt(
-    address: Address,
-    message: OutboundMessage,
-    deliver: () => Promise<void>,
-  ): Promise<DeliveryOutcome> {
+  async #attempt(message: OutboundMessage, deliver: () => Promise<void>): Promise<DeliveryOutcome> {
     const { policy, logger } = this.#options;
     const { platform } = policy;
     const started = this.#now();
