@@ -15,7 +15,7 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export interface ServerOptions {
   /** Shown in messages, e.g. "webchat server". */
   label: string;
-  /** Entry file relative to the repository root, e.g. "bench/serve-webchat.ts". */
+  /** Entry file relative to the repository root, e.g. "bench/serve-switchboard.ts". */
   entry: string;
   env?: Record<string, string>;
   nodeArgs?: string[];

@@ -20,10 +20,18 @@ export interface JsonResponse {
   headersAt: number;
 }
 
-/** POSTs `body` as JSON; rejects on network errors and when the whole exchange takes over `timeoutMs`. */
-export function postJson(url: string, body: unknown, timeoutMs: number): Promise<JsonResponse> {
+/**
+ * POSTs `body` (JSON, or a prepared string such as a signed webhook payload); rejects on network
+ * errors and when the whole exchange takes over `timeoutMs`.
+ */
+export function postJson(
+  url: string,
+  body: unknown,
+  timeoutMs: number,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse> {
   return new Promise<JsonResponse>((resolve, reject) => {
-    const payload = Buffer.from(JSON.stringify(body));
+    const payload = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     let req: ClientRequest | undefined;
     const timer = setTimeout(() => {
       req?.destroy();
@@ -38,7 +46,7 @@ export function postJson(url: string, body: unknown, timeoutMs: number): Promise
       {
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': payload.length },
+        headers: { 'content-type': 'application/json', 'content-length': payload.length, ...headers },
       },
       (response) => {
         const headersAt = performance.now();

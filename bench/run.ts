@@ -15,8 +15,9 @@ import { expressBaseline } from './express-baseline.js';
 import { round } from './load.js';
 import { type Benchmark, type Figures, readSettings } from './settings.js';
 import { webchat } from './webchat.js';
+import { slackEvents, telegramWebhook } from './webhooks.js';
 
-const BENCHMARKS: Benchmark[] = [webchat, expressBaseline];
+const BENCHMARKS: Benchmark[] = [webchat, expressBaseline, telegramWebhook, slackEvents];
 
 /** From the issue: web chat msgs/s at least 0.4 × bare express req/s on 2 cores with SQLite. */
 const RATIO_TARGET = 0.4;
@@ -67,15 +68,25 @@ async function main(): Promise<number> {
   }
   clearTimeout(watchdog);
 
-  const ratio = ratioOf(results);
+  const ratio = ratioOf(results, 'webchat');
   if (ratio !== undefined) {
     summary.push(
       `ratio     ${ratio} (webchat msgs/s ÷ express req/s; target ≥ ${RATIO_TARGET}: ${ratio >= RATIO_TARGET ? 'met' : 'NOT met'})`,
     );
   }
+  // The webhook runs against the same ceiling: how much of bare express a platform's route keeps.
+  const webhookRatios = Object.fromEntries(
+    ['telegramWebhook', 'slackEvents'].flatMap((name) => {
+      const value = ratioOf(results, name);
+      if (value === undefined) return [];
+      summary.push(`ratio     ${value} (${name} msgs/s ÷ express req/s)`);
+      return [[`${name}Ratio`, value]];
+    }),
+  );
   const combined = {
     ...results,
     ...(ratio !== undefined ? { ratio, ratioTarget: RATIO_TARGET } : {}),
+    ...webhookRatios,
     ...(Object.keys(failed).length > 0 ? { failed } : {}),
     machine: { node: process.version, cpus: availableParallelism(), platform: process.platform },
   };
@@ -83,8 +94,8 @@ async function main(): Promise<number> {
   return Object.keys(failed).length > 0 ? 1 : 0;
 }
 
-function ratioOf(results: Record<string, Figures>): number | undefined {
-  const messages = results.webchat?.msgsPerSec;
+function ratioOf(results: Record<string, Figures>, name: string): number | undefined {
+  const messages = results[name]?.msgsPerSec;
   const requests = results.expressBaseline?.reqPerSec;
   if (typeof messages !== 'number' || typeof requests !== 'number' || requests <= 0) return undefined;
   return round(messages / requests, 3) ?? undefined;

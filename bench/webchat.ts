@@ -31,7 +31,7 @@ export const webchat: Benchmark = {
     try {
       const server = await startServer({
         label: 'webchat server',
-        entry: 'bench/serve-webchat.ts',
+        entry: 'bench/serve-switchboard.ts',
         env: { STORE_URL: storeUrl, LOG_LEVEL: settings.verbose ? 'info' : 'silent' },
         nodeArgs: settings.serverNodeArgs,
         verbose: settings.verbose,
