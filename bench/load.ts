@@ -160,6 +160,24 @@ export function loadFigures(result: LoadResult) {
   };
 }
 
+/** What every message benchmark reports: its setup, throughput and acknowledgement times. */
+export function messageFigures(
+  settings: { customers: number; seconds: number },
+  storeUrl: string,
+  result: LoadResult,
+) {
+  const ack = result.samples.ack ?? [];
+  return {
+    customers: settings.customers,
+    seconds: settings.seconds,
+    store: storeUrl.slice(0, storeUrl.indexOf(':')),
+    messages: result.ops,
+    msgsPerSec: round(result.opsPerSec, 1),
+    ackP50Ms: round(percentile(ack, 50)),
+    ackP99Ms: round(percentile(ack, 99)),
+  };
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.ceil((p / 100) * sorted.length);

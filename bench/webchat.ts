@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from './child.js';
-import { loadFigures, percentile, round, runClosedLoop } from './load.js';
+import { loadFigures, messageFigures, percentile, round, runClosedLoop } from './load.js';
 import { loadQuestions } from './questions.js';
 import type { Benchmark } from './settings.js';
 import { type Locale, WebchatCustomer } from './webchat-customer.js';
@@ -66,18 +66,11 @@ export const webchat: Benchmark = {
           close: (worker) => worker.customer.close(),
           serverCpuSeconds: server.cpuSeconds,
         });
-        const ack = result.samples.ack ?? [];
         const answer = result.samples.answer ?? [];
         const figures = {
-          customers: settings.customers,
-          seconds: settings.seconds,
-          store: storeUrl.slice(0, storeUrl.indexOf(':')),
-          messages: result.ops,
-          msgsPerSec: round(result.opsPerSec, 1),
+          ...messageFigures(settings, storeUrl, result),
           answerP50Ms: round(percentile(answer, 50)),
           answerP99Ms: round(percentile(answer, 99)),
-          ackP50Ms: round(percentile(ack, 50)),
-          ackP99Ms: round(percentile(ack, 99)),
           ...loadFigures(result),
         };
         return {

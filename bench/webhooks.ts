@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from './child.js';
 import { postJson } from './http.js';
-import { loadFigures, percentile, round, runClosedLoop } from './load.js';
+import { loadFigures, messageFigures, round, runClosedLoop } from './load.js';
 import { startPlatformStub } from './platform-stub.js';
 import { loadQuestions } from './questions.js';
 import type { Benchmark } from './settings.js';
@@ -167,15 +167,8 @@ function webhookBenchmark(platform: WebhookPlatform): Benchmark {
             close: () => {},
             serverCpuSeconds: server.cpuSeconds,
           });
-          const ack = result.samples.ack ?? [];
           const figures = {
-            customers: settings.customers,
-            seconds: settings.seconds,
-            store: storeUrl.slice(0, storeUrl.indexOf(':')),
-            messages: result.ops,
-            msgsPerSec: round(result.opsPerSec, 1),
-            ackP50Ms: round(percentile(ack, 50)),
-            ackP99Ms: round(percentile(ack, 99)),
+            ...messageFigures(settings, storeUrl, result),
             answersPerSec: round((sentAtEnd - sentAtStart) / settings.seconds, 1),
             ...loadFigures(result),
           };
