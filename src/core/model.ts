@@ -50,7 +50,11 @@ export interface Conversation {
   /** Why the conversation went to a person, in words an admin can read. */
   handoffReason?: string;
   agentThread?: Record<string, unknown>;
+  /** The agent who owns the conversation: platform user id, and name for people to read. */
   assignee?: string;
+  assigneeName?: string;
+  /** The short ticket number the customer sees once the conversation is handed off ("A7K2"). */
+  ticket?: string;
   openedAt: string;
   firstResponseAt?: string;
   handedOffAt?: string;
@@ -109,6 +113,10 @@ export interface Message {
   deletedAt?: string;
   /** For customer messages of a kind Switchboard cannot read (e.g. a poll): the platform's kind. */
   unsupportedKind?: string;
+  /** For agent messages: who wrote it. */
+  author?: { id: string; name?: string };
+  /** An agent's internal note: kept in the transcript, never sent to the customer. */
+  internal?: boolean;
   /** For outbound messages the channel finally could not deliver. */
   delivery?: { status: 'failed'; error: string; at: string };
 }

@@ -6,6 +6,7 @@
  *   identity:<platform id>     customer id (one person, several platform identities)
  *   conversation:<id>          Conversation
  *   open:<address key>         id of the chat's current, not yet closed conversation
+ *   conversations-of:<cus id>  ids of the customer's conversations on every channel, oldest first
  *   message:<conv id>:<seq>    Message, seq 1..conversation.messageCount
  *   pmsg:<platform id of msg>  { conversationId, seq } of a customer message on a platform where
  *                              messages can be edited or deleted later (found again by that id)
@@ -106,9 +107,18 @@ export class ConversationStore {
       messageCount: 0,
       misses: 0,
     };
-    await this.#kv.set(`conversation:${conversation.id}`, conversation);
-    await this.#kv.set(`open:${addressKey(address)}`, conversation.id);
+    const earlier = await this.conversationIdsOf(customer.id);
+    await Promise.all([
+      this.#kv.set(`conversation:${conversation.id}`, conversation),
+      this.#kv.set(`open:${addressKey(address)}`, conversation.id),
+      this.#kv.set(customerConversationsKey(customer.id), [...earlier, conversation.id]),
+    ]);
     return conversation;
+  }
+
+  /** Ids of every conversation of a customer, on any channel, oldest first. */
+  async conversationIdsOf(customerId: string): Promise<string[]> {
+    return (await this.#kv.get<string[]>(customerConversationsKey(customerId))) ?? [];
   }
 
   /** Saves changed fields; emits `status` when the status changed. Returns the saved conversation. */
@@ -122,6 +132,17 @@ export class ConversationStore {
       this.events.emit('status', updated);
     }
     return updated;
+  }
+
+  /**
+   * Closes a conversation: saves `changes` with status `closed`, and the chat's next message
+   * opens a new conversation.
+   */
+  async closeConversation(conversation: Conversation, changes: Partial<Conversation>): Promise<Conversation> {
+    const closed = await this.updateConversation(conversation, { ...changes, status: 'closed' });
+    const openKey = `open:${addressKey(conversation.address)}`;
+    if ((await this.#kv.get<string>(openKey)) === conversation.id) await this.#kv.delete(openKey);
+    return closed;
   }
 
   /**
@@ -187,6 +208,10 @@ export class ConversationStore {
     const messages = await this.#kv.getMany<Message>(keys);
     return messages.filter((message): message is Message => message !== undefined);
   }
+}
+
+function customerConversationsKey(customerId: string): string {
+  return `conversations-of:${customerId}`;
 }
 
 function platformMessageKey(address: Address, platformMessageId: string): string {

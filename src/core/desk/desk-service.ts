@@ -1,0 +1,325 @@
+/**
+ * Human takeover, platform-free: what a handoff does (ticket, queue, a thread with a card in the
+ * agents' channel) and what agents' actions mean (a reply reaches the customer once, a note never
+ * does, the first claim wins, close and hand back). The desk adapters (Slack, Teams) only carry
+ * posts and button presses.
+ *
+ * Every write to a conversation runs under the same per-chat lock as the pipeline's, so an agent's
+ * reply and a customer's message never interleave their writes.
+ */
+
+import { localize } from '../../knowledge/localize.js';
+import type { KnowledgeSource, Match } from '../../knowledge/types.js';
+import type { Clock } from '../clock.js';
+import { isoNow } from '../clock.js';
+import type { KeyedLock } from '../keyed-lock.js';
+import type { Logger } from '../logger.js';
+import type { Messenger } from '../messenger.js';
+import { addressKey, type Conversation, type Locale, type Message } from '../model.js';
+import type { ConversationStore } from '../store/conversation-store.js';
+import type { KeyValueStore } from '../store/key-value.js';
+import type {
+  Agent,
+  AgentDesk,
+  DeskCard,
+  DeskEvent,
+  DeskHandler,
+  DeskOutcome,
+  ThreadRef,
+} from './agent-desk.js';
+import { buildCard } from './card.js';
+import { deskReplies } from './desk-replies.js';
+import { allocateTicket } from './tickets.js';
+import { WaitingQueue } from './waiting-queue.js';
+
+export interface DeskServiceDeps {
+  kv: KeyValueStore;
+  conversations: ConversationStore;
+  messenger: Messenger;
+  knowledge: KnowledgeSource;
+  /** The pipeline's per-chat lock (keyed by addressKey). */
+  lock: KeyedLock;
+  clock: Clock;
+  logger: Logger;
+  defaultLocale: Locale;
+  /** Where agents work; undefined when no agent channel is configured (handoffs then only queue). */
+  desk: () => AgentDesk | undefined;
+  /** Agents mark a reply as an internal note with this prefix (case-insensitive); docs/desk.md. */
+  notePrefixes?: string[];
+}
+
+/** The bot's handoff message, as the pipeline decided it. */
+export interface HandoffMessage {
+  reason: string;
+  text: string;
+  kbEntryId?: string;
+  confidence?: number;
+  changes?: Partial<Conversation>;
+}
+
+const DEFAULT_NOTE_PREFIXES = ['note:', 'note：', '备注:', '备注：', '//'];
+const DESK_EVENT_TTL_MS = 86_400_000;
+const LAST_MESSAGES_ON_CARD = 6;
+const HISTORY_ON_CARD = 5;
+
+export class DeskService implements DeskHandler {
+  readonly #deps: DeskServiceDeps;
+  readonly queue: WaitingQueue;
+
+  constructor(deps: DeskServiceDeps) {
+    this.#deps = deps;
+    this.queue = new WaitingQueue(deps.kv);
+  }
+
+  /**
+   * Hands a conversation to people. Call under the conversation's lock: says the handoff message
+   * with the ticket number and queue place, then opens the thread in the agents' channel.
+   */
+  async handOff(
+    conversation: Conversation,
+    handoff: HandoffMessage,
+    matches: Match[],
+  ): Promise<Conversation> {
+    const { kv, conversations, messenger, clock } = this.#deps;
+    const ticket = conversation.ticket ?? (await allocateTicket(kv, conversation.id));
+    const customer = await conversations.getCustomer(conversation.customerId);
+    const handedOffAt = isoNow(clock);
+    const priority = handoff.changes?.priority ?? conversation.priority;
+    const position = await this.queue.add({
+      conversationId: conversation.id,
+      priority,
+      vip: customer?.tier === 'vip',
+      since: handedOffAt,
+    });
+    const said = await messenger.say(
+      conversation,
+      {
+        role: 'bot',
+        text: `${handoff.text}\n\n${deskReplies.queued(conversation.locale, ticket, position)}`,
+        ...(handoff.kbEntryId ? { kbEntryId: handoff.kbEntryId, confidence: handoff.confidence } : {}),
+      },
+      {
+        ...handoff.changes,
+        status: 'waiting',
+        handedOffAt,
+        handoffReason: handoff.reason,
+        ticket,
+        misses: 0,
+      },
+    );
+    return this.#openThread(said.conversation, matches, position);
+  }
+
+  /** A customer message while people have the conversation: shown in its thread. */
+  async mirror(conversation: Conversation, message: Message): Promise<void> {
+    const desk = this.#deps.desk();
+    const thread = threadOf(conversation);
+    if (!desk || !thread) return;
+    try {
+      await desk.post(thread, { kind: 'customer', text: message.text, attachments: message.attachments });
+    } catch (error) {
+      this.#deps.logger.error(
+        { err: error, conversationId: conversation.id },
+        'mirroring to the agent thread failed',
+      );
+    }
+  }
+
+  async handle(event: DeskEvent): Promise<DeskOutcome> {
+    const { kv, conversations, lock } = this.#deps;
+    const { created } = await kv.setIfAbsent(
+      `desk-event:${event.thread.desk}:${event.eventId}`,
+      1,
+      DESK_EVENT_TTL_MS,
+    );
+    if (!created) return { status: 'duplicate' };
+    const conversationId = await kv.get<string>(threadKey(event.thread));
+    const found = conversationId ? await conversations.getConversation(conversationId) : undefined;
+    if (!found) return { status: 'not-found' };
+    return lock.run(addressKey(found.address), async () => {
+      // Re-read under the lock: the customer may have written meanwhile.
+      const conversation = (await conversations.getConversation(found.id)) ?? found;
+      if (conversation.status === 'closed') return { status: 'closed', conversationId: conversation.id };
+      switch (event.kind) {
+        case 'reply':
+          return this.#reply(conversation, event.agent, event.text, event.attachments);
+        case 'send-suggestion':
+          return this.#sendSuggestion(conversation, event.agent, event.entryId);
+        case 'claim':
+          return this.#claim(conversation, event.agent, true);
+        case 'close':
+          return this.#close(conversation, event.agent);
+        case 'hand-back':
+          return this.#handBack(conversation);
+      }
+    });
+  }
+
+  async #reply(
+    conversation: Conversation,
+    agent: Agent,
+    text: string,
+    attachments: Message['attachments'],
+  ): Promise<DeskOutcome> {
+    const note = this.#stripNotePrefix(text);
+    if (note !== undefined) {
+      await this.#deps.messenger.say(conversation, {
+        role: 'agent',
+        text: note,
+        author: agent,
+        internal: true,
+      });
+      return { status: 'done', conversationId: conversation.id };
+    }
+    // Replying takes the conversation when nobody has it; it never takes it from a colleague.
+    let current = conversation;
+    if (!conversation.assignee) {
+      const claimed = await this.#claim(conversation, agent, false);
+      if (claimed.status === 'done')
+        current = (await this.#deps.conversations.getConversation(conversation.id)) ?? current;
+    }
+    await this.#deps.messenger.say(current, { role: 'agent', text, attachments, author: agent });
+    return { status: 'done', conversationId: conversation.id };
+  }
+
+  async #sendSuggestion(conversation: Conversation, agent: Agent, entryId: string): Promise<DeskOutcome> {
+    const entry = this.#deps.knowledge.current().entries.get(entryId);
+    if (!entry) return { status: 'not-found' };
+    const text = localize(entry.answer, conversation.locale, this.#deps.defaultLocale);
+    return this.#reply(conversation, agent, text, []);
+  }
+
+  /** The first claim wins, atomically across every process sharing the store. */
+  async #claim(conversation: Conversation, agent: Agent, announce: boolean): Promise<DeskOutcome> {
+    const { kv, conversations, clock } = this.#deps;
+    const { created, value: owner } = await kv.setIfAbsent<Agent>(
+      claimKey(conversation.id),
+      agent,
+      365 * DESK_EVENT_TTL_MS,
+    );
+    if (!created && owner.id !== agent.id) return { status: 'taken', conversationId: conversation.id, owner };
+    if (!created) return { status: 'done', conversationId: conversation.id };
+    const changes: Partial<Conversation> = {
+      status: 'agent',
+      assignee: agent.id,
+      ...(agent.name ? { assigneeName: agent.name } : {}),
+      agentJoinedAt: isoNow(clock),
+    };
+    const updated = announce
+      ? (
+          await this.#deps.messenger.say(
+            conversation,
+            { role: 'system', text: deskReplies.agentJoined(conversation.locale, agent.name) },
+            changes,
+          )
+        ).conversation
+      : await conversations.updateConversation(conversation, changes);
+    await this.queue.remove(conversation.id);
+    await this.#refreshCard(updated);
+    return { status: 'done', conversationId: conversation.id };
+  }
+
+  async #close(conversation: Conversation, agent: Agent): Promise<DeskOutcome> {
+    const { messenger, conversations, clock, kv } = this.#deps;
+    const said = await messenger.say(conversation, {
+      role: 'system',
+      text: deskReplies.closed(conversation.locale, conversation.ticket),
+    });
+    const closed = await conversations.closeConversation(said.conversation, {
+      resolution: 'agent',
+      closedAt: isoNow(clock),
+      ...(conversation.assignee
+        ? {}
+        : { assignee: agent.id, ...(agent.name ? { assigneeName: agent.name } : {}) }),
+    });
+    await kv.delete(claimKey(conversation.id));
+    await this.queue.remove(conversation.id);
+    await this.#refreshCard(closed);
+    return { status: 'done', conversationId: conversation.id };
+  }
+
+  async #handBack(conversation: Conversation): Promise<DeskOutcome> {
+    const { messenger, kv } = this.#deps;
+    const { conversation: updated } = await messenger.say(
+      conversation,
+      { role: 'system', text: deskReplies.handedBack(conversation.locale) },
+      { status: 'bot', misses: 0 },
+    );
+    await kv.delete(claimKey(conversation.id));
+    await this.queue.remove(conversation.id);
+    await this.#refreshCard(updated);
+    return { status: 'done', conversationId: conversation.id };
+  }
+
+  async #openThread(conversation: Conversation, matches: Match[], position: number): Promise<Conversation> {
+    const desk = this.#deps.desk();
+    if (!desk) return conversation;
+    try {
+      const thread = await desk.openThread(await this.#card(conversation, matches, position));
+      await this.#deps.kv.set(threadKey(thread), conversation.id);
+      return await this.#deps.conversations.updateConversation(conversation, { agentThread: { ...thread } });
+    } catch (error) {
+      // The conversation stays queued with its ticket; agents still see it in the queue.
+      this.#deps.logger.error(
+        { err: error, conversationId: conversation.id },
+        'opening the agent thread failed',
+      );
+      return conversation;
+    }
+  }
+
+  async #refreshCard(conversation: Conversation): Promise<void> {
+    const desk = this.#deps.desk();
+    const thread = threadOf(conversation);
+    if (!desk || !thread) return;
+    try {
+      await desk.updateCard(
+        thread,
+        await this.#card(conversation, [], await this.queue.position(conversation.id)),
+      );
+    } catch (error) {
+      this.#deps.logger.error(
+        { err: error, conversationId: conversation.id },
+        'updating the agent card failed',
+      );
+    }
+  }
+
+  async #card(conversation: Conversation, matches: Match[], position: number | undefined): Promise<DeskCard> {
+    const { conversations, defaultLocale } = this.#deps;
+    const customer = await conversations.getCustomer(conversation.customerId);
+    const messages = await conversations.listMessages(
+      conversation,
+      Math.max(0, conversation.messageCount - LAST_MESSAGES_ON_CARD),
+    );
+    const earlierIds = (await conversations.conversationIdsOf(conversation.customerId))
+      .filter((id) => id !== conversation.id)
+      .slice(-HISTORY_ON_CARD)
+      .reverse();
+    const history = (await Promise.all(earlierIds.map((id) => conversations.getConversation(id)))).filter(
+      (earlier): earlier is Conversation => earlier !== undefined,
+    );
+    return buildCard({ conversation, customer, messages, matches, position, history, defaultLocale });
+  }
+
+  #stripNotePrefix(text: string): string | undefined {
+    const trimmed = text.trimStart();
+    const prefix = (this.#deps.notePrefixes ?? DEFAULT_NOTE_PREFIXES).find((p) =>
+      trimmed.toLowerCase().startsWith(p.toLowerCase()),
+    );
+    return prefix === undefined ? undefined : trimmed.slice(prefix.length).trim();
+  }
+}
+
+export function threadOf(conversation: Conversation): ThreadRef | undefined {
+  const thread = conversation.agentThread as ThreadRef | undefined;
+  return thread?.desk && thread.channelId && thread.threadId ? thread : undefined;
+}
+
+function threadKey(thread: Pick<ThreadRef, 'desk' | 'channelId' | 'threadId'>): string {
+  return `thread:${thread.desk}:${thread.channelId}:${thread.threadId}`;
+}
+
+function claimKey(conversationId: string): string {
+  return `claim:${conversationId}`;
+}
