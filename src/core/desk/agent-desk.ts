@@ -86,5 +86,7 @@ export interface AgentDesk {
   openThread(card: DeskCard): Promise<ThreadRef>;
   post(thread: ThreadRef, post: DeskPost): Promise<void>;
   updateCard(thread: ThreadRef, card: DeskCard): Promise<void>;
+  /** Raises an unclaimed conversation beyond its thread: a post in the escalation channel (or the agents' channel) mentioning the on-call group. */
+  escalate(thread: ThreadRef, card: DeskCard, text: string): Promise<void>;
   health(): ChannelHealth;
 }

@@ -30,6 +30,14 @@ export const deskReplies = {
       },
       locale,
     ),
+  busy: (locale: Locale, ticket: string) =>
+    line(
+      {
+        'zh-CN': `抱歉让您久等了，同事们正忙。您可以直接在这里留言说明问题，我们会尽快回复（工单号 ${ticket}）。`,
+        en: `Sorry for the wait: the team is busier than usual. Leave your message here with the details and we will reply as soon as we can (ticket ${ticket}).`,
+      },
+      locale,
+    ),
   handedBack: (locale: Locale) =>
     line(
       {

@@ -285,6 +285,12 @@ export class DeskService implements DeskHandler {
     }
   }
 
+  /** The card of a conversation as it stands now (SLA escalations show it). */
+  async cardFor(conversationId: string): Promise<DeskCard | undefined> {
+    const conversation = await this.#deps.conversations.getConversation(conversationId);
+    return conversation ? this.#card(conversation, [], await this.queue.position(conversationId)) : undefined;
+  }
+
   async #card(conversation: Conversation, matches: Match[], position: number | undefined): Promise<DeskCard> {
     const { conversations, defaultLocale } = this.#deps;
     const customer = await conversations.getCustomer(conversation.customerId);

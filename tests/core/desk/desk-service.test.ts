@@ -4,6 +4,7 @@ import type { Channel } from '../../../src/core/channel.js';
 import { systemClock } from '../../../src/core/clock.js';
 import type { AgentDesk, DeskCard, DeskPost, ThreadRef } from '../../../src/core/desk/agent-desk.js';
 import { DeskService } from '../../../src/core/desk/desk-service.js';
+import { SlaWatch } from '../../../src/core/desk/sla.js';
 import { KeyedLock } from '../../../src/core/keyed-lock.js';
 import { Messenger } from '../../../src/core/messenger.js';
 import type { Address, Conversation, OutboundMessage } from '../../../src/core/model.js';
@@ -18,6 +19,7 @@ class RecordingDesk implements AgentDesk {
   readonly threads: DeskCard[] = [];
   readonly posts: DeskPost[] = [];
   readonly cards: DeskCard[] = [];
+  readonly escalations: string[] = [];
   async start() {}
   async stop() {}
   health() {
@@ -32,6 +34,9 @@ class RecordingDesk implements AgentDesk {
   }
   async updateCard(_thread: ThreadRef, card: DeskCard) {
     this.cards.push(card);
+  }
+  async escalate(_thread: ThreadRef, _card: DeskCard, text: string) {
+    this.escalations.push(text);
   }
 }
 
@@ -60,7 +65,10 @@ let conversations: ConversationStore;
 let desk: RecordingDesk;
 let channel: RecordingChannel;
 let service: DeskService;
+let sla: SlaWatch;
+let slaDeps: ConstructorParameters<typeof SlaWatch>[0];
 let eventId = 0;
+const clock = { now: () => Date.now() };
 
 beforeEach(async () => {
   store = await openStore('sqlite://:memory:');
@@ -71,17 +79,32 @@ beforeEach(async () => {
   channel = new RecordingChannel();
   const logger = pino({ level: 'silent' });
   const messenger = new Messenger({ conversations, channel: () => channel, clock: systemClock, logger });
+  const lock = new KeyedLock();
+  clock.now = () => Date.now();
   service = new DeskService({
     kv: store,
     conversations,
     messenger,
     knowledge,
-    lock: new KeyedLock(),
-    clock: systemClock,
+    lock,
+    clock,
     logger,
     defaultLocale: 'zh-CN',
     desk: () => desk,
   });
+  slaDeps = {
+    kv: store,
+    conversations,
+    queue: service.queue,
+    messenger,
+    lock,
+    desk: () => desk,
+    clock,
+    logger,
+    settings: { remindAfterMs: 120_000, escalateAfterMs: 600_000 },
+    card: (id: string) => service.cardFor(id),
+  };
+  sla = new SlaWatch(slaDeps);
 });
 
 afterEach(async () => {
@@ -233,5 +256,39 @@ describe('DeskService', () => {
       }),
     ).toBe(1);
     expect((await service.queue.list()).map((i) => i.conversationId)).toEqual(['c', 'b', 'a']);
+  });
+
+  it('SLA: reminds the thread after 2 min and escalates after 10, once each, across a restart', async () => {
+    const conversation = await handedOff();
+    const start = Date.now();
+    const at = (minutes: number) => {
+      clock.now = () => start + minutes * 60_000;
+    };
+    at(1);
+    await sla.tick();
+    expect(desk.posts).toEqual([]);
+    at(3);
+    await sla.tick();
+    await sla.tick();
+    expect(desk.posts.map((p) => p.text)).toEqual([expect.stringContaining('Still unclaimed after 3 min')]);
+    at(11);
+    await sla.tick();
+    expect(desk.escalations).toEqual([
+      expect.stringContaining(`Ticket ${conversation.ticket} has waited 11 min`),
+    ]);
+    expect(channel.sent.at(-1)?.text).toContain('Leave your message here');
+    // A new watch over the same store (a restart) repeats nothing.
+    await new SlaWatch(slaDeps).tick();
+    expect(desk.escalations).toHaveLength(1);
+    expect(desk.posts).toHaveLength(1);
+  });
+
+  it('SLA: a claimed conversation is not chased', async () => {
+    await handedOff();
+    await service.handle(event('claim'));
+    clock.now = () => Date.now() + 30 * 60_000;
+    await sla.tick();
+    expect(desk.posts).toEqual([]);
+    expect(desk.escalations).toEqual([]);
   });
 });

@@ -1,0 +1,123 @@
+/**
+ * SLA timers for handed-off conversations no agent has claimed. They are not timers in memory:
+ * every tick compares the queue (in the store) with the clock, and each conversation's reached
+ * level is stored too, so a restart neither loses a reminder nor repeats one.
+ *
+ *   remindAfter   -> the thread is pinged again ("still unclaimed after 2 min")
+ *   escalateAfter -> the escalation channel is alerted, and the customer is offered to leave a message
+ */
+import type { Clock } from '../clock.js';
+import type { KeyedLock } from '../keyed-lock.js';
+import type { Logger } from '../logger.js';
+import type { Messenger } from '../messenger.js';
+import { addressKey } from '../model.js';
+import type { ConversationStore } from '../store/conversation-store.js';
+import type { KeyValueStore } from '../store/key-value.js';
+import type { AgentDesk } from './agent-desk.js';
+import { deskReplies } from './desk-replies.js';
+import { threadOf } from './desk-service.js';
+import type { WaitingQueue } from './waiting-queue.js';
+
+export interface SlaSettings {
+  remindAfterMs: number;
+  escalateAfterMs: number;
+}
+
+export interface SlaDeps {
+  kv: KeyValueStore;
+  conversations: ConversationStore;
+  queue: WaitingQueue;
+  messenger: Messenger;
+  lock: KeyedLock;
+  desk: () => AgentDesk | undefined;
+  clock: Clock;
+  logger: Logger;
+  settings: SlaSettings;
+  /** Builds the card the escalation shows. */
+  card: (conversationId: string) => Promise<Parameters<AgentDesk['escalate']>[1] | undefined>;
+}
+
+type Level = 0 | 1 | 2;
+const LEVEL_TTL_MS = 30 * 86_400_000;
+
+export class SlaWatch {
+  readonly #deps: SlaDeps;
+  #timer: NodeJS.Timeout | undefined;
+  #ticking: Promise<void> | undefined;
+
+  constructor(deps: SlaDeps) {
+    this.#deps = deps;
+  }
+
+  /** Checks every `intervalMs` (real time); tests call tick() with a fake clock instead. */
+  start(intervalMs: number): void {
+    this.#timer ??= setInterval(() => {
+      this.#ticking ??= this.tick().finally(() => {
+        this.#ticking = undefined;
+      });
+    }, intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#ticking;
+  }
+
+  /** One pass over the queue: raises every conversation whose wait passed the next level. */
+  async tick(): Promise<void> {
+    const { queue, clock, settings, logger } = this.#deps;
+    const now = clock.now();
+    for (const item of await queue.list()) {
+      const waited = now - Date.parse(item.since);
+      const due: Level = waited >= settings.escalateAfterMs ? 2 : waited >= settings.remindAfterMs ? 1 : 0;
+      try {
+        await this.#raise(item.conversationId, due, Math.floor(waited / 60_000));
+      } catch (error) {
+        logger.error(
+          { err: error, conversationId: item.conversationId },
+          'SLA step failed; retrying next tick',
+        );
+      }
+    }
+  }
+
+  async #raise(conversationId: string, due: Level, minutes: number): Promise<void> {
+    const { kv } = this.#deps;
+    const key = `sla:${conversationId}`;
+    const reached = (await kv.get<Level>(key)) ?? 0;
+    if (due <= reached) return;
+    const { conversations, desk, messenger, lock } = this.#deps;
+    const conversation = await conversations.getConversation(conversationId);
+    if (!conversation || conversation.status !== 'waiting') return;
+    const thread = threadOf(conversation);
+    const agentDesk = desk();
+    if (due >= 1 && reached < 1 && thread && agentDesk) {
+      await agentDesk.post(thread, {
+        kind: 'system',
+        text: `⏰ Still unclaimed after ${minutes} min (ticket ${conversation.ticket ?? '?'}). Please claim it.`,
+        attachments: [],
+      });
+    }
+    if (due === 2) {
+      const card = await this.#deps.card(conversationId);
+      if (thread && agentDesk && card) {
+        await agentDesk.escalate(
+          thread,
+          card,
+          `🚨 Ticket ${conversation.ticket ?? '?'} has waited ${minutes} min unclaimed.`,
+        );
+      }
+      await lock.run(addressKey(conversation.address), async () => {
+        const current = await conversations.getConversation(conversationId);
+        if (current?.status !== 'waiting') return;
+        await messenger.say(current, {
+          role: 'system',
+          text: deskReplies.busy(current.locale, current.ticket ?? ''),
+        });
+      });
+    }
+    await kv.set(key, due, LEVEL_TTL_MS);
+  }
+}
