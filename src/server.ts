@@ -12,7 +12,12 @@ import { WebchatChannel } from './adapters/webchat/index.js';
 import type { Channel } from './core/channel.js';
 import { type Clock, isoNow, systemClock } from './core/clock.js';
 import type { Config } from './core/config/schema.js';
+import type { AgentDesk } from './core/desk/agent-desk.js';
+import { DeskService } from './core/desk/desk-service.js';
+import { SlaWatch } from './core/desk/sla.js';
+import { KeyedLock } from './core/keyed-lock.js';
 import type { Logger } from './core/logger.js';
+import { Messenger } from './core/messenger.js';
 import type { OutboundMessage, Platform } from './core/model.js';
 import { OutboundChain } from './core/outbound.js';
 import { Pipeline } from './core/pipeline.js';
@@ -38,6 +43,7 @@ export interface Switchboard {
   conversations: ConversationStore;
   knowledge: KnowledgeService;
   pipeline: Pipeline;
+  desk: DeskService;
   channels: ReadonlyMap<Platform, Channel>;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(port?: number, host?: string): Promise<number>;
@@ -81,12 +87,45 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
       delivery: { status: 'failed', error: error.message, at: isoNow(clock) },
     }));
   }
+  const desks: AgentDesk[] = [];
   for (const factory of CHANNEL_FACTORIES) {
     if (!factory.enabled(config)) continue;
     const module = await factory.create({ ...context, logger: logger.child({ channel: factory.name }) });
     channels.set(factory.name, module.channel);
     if (module.router) channelRouters.push(module.router);
+    if (module.desk) desks.push(module.desk);
   }
+  // One agents' channel at a time: Slack's when both are configured (docs/desk.md).
+  const desk = desks.find((d) => d.name === 'slack') ?? desks[0];
+  const lock = new KeyedLock();
+  const messenger = new Messenger({ conversations, channel: (name) => channels.get(name), clock, logger });
+  const deskService = new DeskService({
+    kv: store,
+    conversations,
+    messenger,
+    knowledge,
+    lock,
+    clock,
+    logger: logger.child({ component: 'desk' }),
+    defaultLocale: config.defaultLocale,
+    desk: () => desk,
+    notePrefixes: config.desk.notePrefixes,
+  });
+  const sla = new SlaWatch({
+    kv: store,
+    conversations,
+    queue: deskService.queue,
+    messenger,
+    lock,
+    desk: () => desk,
+    clock,
+    logger: logger.child({ component: 'sla' }),
+    settings: {
+      remindAfterMs: config.desk.remindAfterSeconds * 1000,
+      escalateAfterMs: config.desk.escalateAfterSeconds * 1000,
+    },
+    card: (id) => deskService.cardFor(id),
+  });
 
   const pipeline = new Pipeline({
     kv: store,
@@ -102,6 +141,8 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
     },
   });
   for (const channel of channels.values()) await channel.start(pipeline);
+  if (desk) await desk.start(deskService);
+  sla.start(config.desk.slaCheckSeconds * 1000);
 
   const app = express();
   app.disable('x-powered-by');
@@ -159,6 +200,7 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
     conversations,
     knowledge,
     pipeline,
+    desk: deskService,
     channels,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
@@ -176,10 +218,12 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
           : Promise.resolve();
         server?.closeIdleConnections();
         // Streams never end by themselves and pollers never stop by themselves: the channels end them.
+        await sla.stop();
         for (const channel of channels.values()) await channel.stopReceiving();
         await stopped; // every request answered, so every message is in the pipeline
         await pipeline.drain();
         // Every answer is queued now; the channels deliver what they hold, then disconnect.
+        await desk?.stop();
         for (const channel of channels.values()) await channel.stop();
         knowledge.stopWatching();
         await store.close();

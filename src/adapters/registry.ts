@@ -5,6 +5,7 @@
 import type { Router } from 'express';
 import type { Channel } from '../core/channel.js';
 import type { Clock } from '../core/clock.js';
+import type { AgentDesk } from '../core/desk/agent-desk.js';
 import type { Config } from '../core/config/schema.js';
 import type { Logger } from '../core/logger.js';
 import type { Platform } from '../core/model.js';
@@ -24,6 +25,8 @@ export interface ChannelContext {
 
 export interface ChannelModule {
   channel: Channel;
+  /** The agents' side on the same platform, when its agent channel is configured (Slack, Teams). */
+  desk?: AgentDesk;
   /** Webhook routes, mounted before the 404 handler; they parse their own bodies (signatures need the raw bytes). */
   router?: Router;
 }

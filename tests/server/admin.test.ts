@@ -33,7 +33,9 @@ describe('admin API', () => {
 
   it("shows each channel's state and the knowledge base's status", async () => {
     switchboard = await startSwitchboard(testConfig({ ADMIN_TOKEN: TOKEN }));
-    const channels = await (await get('/admin/api/channels', TOKEN)).json();
+    const channels = (await (await get('/admin/api/channels', TOKEN)).json()) as {
+      channels: Record<string, unknown>;
+    };
     expect(channels.channels.webchat).toMatchObject({ state: 'up', capabilities: { buttons: true } });
     const knowledge = await (await get('/admin/api/knowledge', TOKEN)).json();
     expect(knowledge).toMatchObject({ state: 'ready', errors: [], entries: expect.any(Number) });

@@ -77,6 +77,23 @@ export const configSchema = z
       .strict()
       .prefault({}),
     shutdownTimeoutSeconds: seconds(300).default(10),
+    desk: z
+      .object({
+        /** An unclaimed handoff is re-pinged in its thread after this long. */
+        remindAfterSeconds: seconds(86400).default(120),
+        /** …and escalated (escalation channel alerted, customer offered to leave a message) after this long. */
+        escalateAfterSeconds: seconds(7 * 86400).default(600),
+        /** How often the SLA timers are checked. */
+        slaCheckSeconds: seconds(3600).default(15),
+        /** An agent's thread reply starting with one of these is an internal note, never sent to the customer. */
+        notePrefixes: z.array(z.string().min(1)).min(1).default(['note:', 'note：', '备注:', '备注：', '//']),
+      })
+      .strict()
+      .prefault({})
+      .refine((d) => d.escalateAfterSeconds > d.remindAfterSeconds, {
+        message: 'escalateAfterSeconds must be longer than remindAfterSeconds',
+        path: ['escalateAfterSeconds'],
+      }),
     telegram: z
       .object({
         botToken: z

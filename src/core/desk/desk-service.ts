@@ -44,8 +44,8 @@ export interface DeskServiceDeps {
   defaultLocale: Locale;
   /** Where agents work; undefined when no agent channel is configured (handoffs then only queue). */
   desk: () => AgentDesk | undefined;
-  /** Agents mark a reply as an internal note with this prefix (case-insensitive); docs/desk.md. */
-  notePrefixes?: string[];
+  /** Agents mark a reply as an internal note with one of these prefixes (case-insensitive); docs/desk.md. */
+  notePrefixes: string[];
 }
 
 /** The bot's handoff message, as the pipeline decided it. */
@@ -57,7 +57,6 @@ export interface HandoffMessage {
   changes?: Partial<Conversation>;
 }
 
-const DEFAULT_NOTE_PREFIXES = ['note:', 'note：', '备注:', '备注：', '//'];
 const DESK_EVENT_TTL_MS = 86_400_000;
 const LAST_MESSAGES_ON_CARD = 6;
 const HISTORY_ON_CARD = 5;
@@ -310,9 +309,7 @@ export class DeskService implements DeskHandler {
 
   #stripNotePrefix(text: string): string | undefined {
     const trimmed = text.trimStart();
-    const prefix = (this.#deps.notePrefixes ?? DEFAULT_NOTE_PREFIXES).find((p) =>
-      trimmed.toLowerCase().startsWith(p.toLowerCase()),
-    );
+    const prefix = this.#deps.notePrefixes.find((p) => trimmed.toLowerCase().startsWith(p.toLowerCase()));
     return prefix === undefined ? undefined : trimmed.slice(prefix.length).trim();
   }
 }

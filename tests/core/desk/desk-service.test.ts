@@ -91,6 +91,7 @@ beforeEach(async () => {
     logger,
     defaultLocale: 'zh-CN',
     desk: () => desk,
+    notePrefixes: ['note:', '//'],
   });
   slaDeps = {
     kv: store,
