@@ -36,6 +36,12 @@ describe('loadConfig', () => {
       dedupe: { ttlSeconds: 86400 },
       webchat: { maxTextLength: 4000, embedOrigins: [] },
       shutdownTimeoutSeconds: 10,
+      desk: {
+        remindAfterSeconds: 120,
+        escalateAfterSeconds: 600,
+        slaCheckSeconds: 15,
+        notePrefixes: ['note:', 'note：', '备注:', '备注：', '//'],
+      },
       telegram: { apiRoot: 'https://api.telegram.org' },
       slack: { apiUrl: 'https://slack.com/api/' },
       teams: { appType: 'MultiTenant', emulator: false },
