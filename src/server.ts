@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
-import { CHANNEL_FACTORIES, type ChannelContext } from './adapters/registry.js';
+import { CHANNEL_FACTORIES, type ChannelContext, type ChannelFactory } from './adapters/registry.js';
 import { WebchatChannel } from './adapters/webchat/index.js';
 import type { Channel } from './core/channel.js';
 import { type Clock, isoNow, systemClock } from './core/clock.js';
@@ -35,6 +35,8 @@ export interface SwitchboardOptions {
   clock?: Clock;
   /** Key prefix in the store; tests sharing one Redis or Postgres keep apart with their own. */
   storeNamespace?: string;
+  /** The channels that may turn on; tests swap one for a version wired to an emulator. */
+  channelFactories?: readonly ChannelFactory[];
 }
 
 export interface Switchboard {
@@ -88,7 +90,7 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
     }));
   }
   const desks: AgentDesk[] = [];
-  for (const factory of CHANNEL_FACTORIES) {
+  for (const factory of options.channelFactories ?? CHANNEL_FACTORIES) {
     if (!factory.enabled(config)) continue;
     const module = await factory.create({ ...context, logger: logger.child({ channel: factory.name }) });
     channels.set(factory.name, module.channel);

@@ -5,13 +5,16 @@
 import type { Router } from 'express';
 import type { Channel } from '../core/channel.js';
 import type { Clock } from '../core/clock.js';
-import type { AgentDesk } from '../core/desk/agent-desk.js';
 import type { Config } from '../core/config/schema.js';
+import type { AgentDesk } from '../core/desk/agent-desk.js';
 import type { Logger } from '../core/logger.js';
 import type { Platform } from '../core/model.js';
 import type { DeliveryPolicy, OutboundChain } from '../core/outbound.js';
 import type { ConversationStore } from '../core/store/conversation-store.js';
 import type { KeyValueStore } from '../core/store/key-value.js';
+import { slackChannelFactory } from './slack/index.js';
+import { teamsFactory } from './teams/index.js';
+import { wechatChannelFactory } from './wechat/index.js';
 
 export interface ChannelContext {
   config: Config;
@@ -37,4 +40,8 @@ export interface ChannelFactory {
   create(context: ChannelContext): Promise<ChannelModule>;
 }
 
-export const CHANNEL_FACTORIES: ChannelFactory[] = [];
+export const CHANNEL_FACTORIES: ChannelFactory[] = [
+  wechatChannelFactory,
+  slackChannelFactory,
+  teamsFactory,
+];

@@ -6,9 +6,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { CHANNEL_FACTORIES, type ChannelFactory } from '../../src/adapters/registry.js';
 import { loadConfig } from '../../src/core/config/load-config.js';
 import type { Config } from '../../src/core/config/schema.js';
-import { createSwitchboard, type Switchboard } from '../../src/server.js';
+import { createSwitchboard, type Switchboard, type SwitchboardOptions } from '../../src/server.js';
 
 export interface RunningSwitchboard extends Switchboard {
   url: string;
@@ -28,8 +29,16 @@ export function testConfig(env: Record<string, string> = {}): Config {
   });
 }
 
-export async function startSwitchboard(config: Config = testConfig()): Promise<RunningSwitchboard> {
-  const switchboard = await createSwitchboard(config, { logger: pino({ level: 'silent' }) });
+export async function startSwitchboard(
+  config: Config = testConfig(),
+  options: Omit<SwitchboardOptions, 'logger'> = {},
+): Promise<RunningSwitchboard> {
+  const switchboard = await createSwitchboard(config, { logger: pino({ level: 'silent' }), ...options });
   const port = await switchboard.listen(0, '127.0.0.1');
   return Object.assign(switchboard, { url: `http://127.0.0.1:${port}`, config });
+}
+
+/** The registered channels with `replacement` in place of the one of the same name (an emulator-wired version). */
+export function withChannelFactory(replacement: ChannelFactory): ChannelFactory[] {
+  return CHANNEL_FACTORIES.map((factory) => (factory.name === replacement.name ? replacement : factory));
 }
