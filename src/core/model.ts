@@ -38,6 +38,14 @@ export type ConversationStatus = 'bot' | 'waiting' | 'agent' | 'closed';
 export type Resolution = 'bot' | 'agent' | 'abandoned';
 export type Priority = 'normal' | 'high' | 'urgent';
 
+/** Lowest first. A knowledge entry can raise a conversation's priority, never lower it. */
+export const PRIORITIES = ['normal', 'high', 'urgent'] as const satisfies readonly Priority[];
+
+/** The higher of the two: `current` when `wanted` is absent or lower. */
+export function raisePriority(current: Priority, wanted: Priority | undefined): Priority {
+  return wanted !== undefined && PRIORITIES.indexOf(wanted) > PRIORITIES.indexOf(current) ? wanted : current;
+}
+
 export interface Conversation {
   id: string;
   customerId: string;

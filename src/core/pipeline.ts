@@ -8,8 +8,9 @@
  * quickly; the rest runs under the same per-conversation lock, so one chat's messages are handled
  * in order while other chats proceed in parallel.
  */
+import { type ComposedAnswer, composeAnswer, conversationValues } from '../knowledge/answer.js';
 import { localize } from '../knowledge/localize.js';
-import type { KnowledgeEntry, KnowledgeSource, Match } from '../knowledge/types.js';
+import type { KnowledgeBase, KnowledgeEntry, KnowledgeSource, Match } from '../knowledge/types.js';
 import type { Channel, InboundHandler, Receipt } from './channel.js';
 import type { Clock } from './clock.js';
 import { isoNow } from './clock.js';
@@ -26,9 +27,11 @@ import {
   newId,
   type Platform,
   type QuickReply,
+  raisePriority,
 } from './model.js';
+import { maskPersonalData } from './privacy/mask.js';
 import { PAYLOAD_HANDOFF, PAYLOAD_KB_PREFIX, type ReplyName, reply } from './replies.js';
-import { type Decision, decide, type RoutingThresholds, understand } from './route.js';
+import { type Decision, decide, isKnowledgeGap, type RoutingThresholds, understand } from './route.js';
 import type { ConversationStore } from './store/conversation-store.js';
 import type { KeyValueStore } from './store/key-value.js';
 
@@ -222,9 +225,9 @@ export class Pipeline implements InboundHandler {
     const { logger, settings } = this.#deps;
     let decision: Decision;
     try {
-      const matches =
-        conversation.status === 'bot' ? understand(inbound, this.#deps.knowledge.current()) : [];
+      const matches = conversation.status === 'bot' ? this.#understand(inbound, conversation) : [];
       decision = decide(conversation, inbound, matches, settings.thresholds);
+      if (isKnowledgeGap(decision)) this.#logGap(conversation, inbound, matches);
     } catch (error) {
       logger.error({ err: error, conversationId: conversation.id }, 'understanding failed; handing off');
       decision = {
@@ -247,6 +250,28 @@ export class Pipeline implements InboundHandler {
     }
   }
 
+  #understand(inbound: InboundMessage, conversation: Conversation): Match[] {
+    const knowledge = this.#deps.knowledge.current();
+    return understand(inbound, knowledge, followUpsAfter(conversation, knowledge));
+  }
+
+  /**
+   * A question the knowledge base could not answer, for admins to add: logged with personal data
+   * masked, because logs travel further and live longer than the transcript.
+   */
+  #logGap(conversation: Conversation, inbound: InboundMessage, matches: Match[]): void {
+    const best = matches[0];
+    this.#deps.logger.info(
+      {
+        conversationId: conversation.id,
+        channel: conversation.address.channel,
+        text: maskPersonalData(inbound.text),
+        ...(best ? { best: best.entry.id, score: Math.round(best.confidence * 100) / 100 } : {}),
+      },
+      'knowledge gap',
+    );
+  }
+
   async #respond(conversation: Conversation, decision: Decision): Promise<void> {
     const locale = conversation.locale;
     switch (decision.kind) {
@@ -257,15 +282,16 @@ export class Pipeline implements InboundHandler {
         return;
       case 'answer': {
         const { entry, confidence } = decision.match;
+        const answer = await this.#compose(conversation, entry);
         await this.#say(
           conversation,
           {
-            text: this.#localize(entry.answer, locale),
-            quickReplies: entry.quickReplies.flatMap((id) => this.#entryButton(id, locale)),
+            text: answer.text,
+            quickReplies: answer.quickReplies.flatMap((id) => this.#entryButton(id, locale)),
             kbEntryId: entry.id,
             confidence,
           },
-          { lastIntent: entry.id, misses: 0 },
+          { lastIntent: entry.id, misses: 0, priority: raisePriority(conversation.priority, entry.priority) },
         );
         return;
       }
@@ -294,7 +320,7 @@ export class Pipeline implements InboundHandler {
     const match: Match | undefined = decision.match;
     const cannedReply: ReplyName = decision.cause === 'non-text' ? 'nonText' : 'handoff';
     const text = match
-      ? this.#localize(match.entry.answer, conversation.locale)
+      ? (await this.#compose(conversation, match.entry)).text
       : reply(cannedReply, conversation.locale);
     await this.#say(
       conversation,
@@ -308,7 +334,12 @@ export class Pipeline implements InboundHandler {
         handedOffAt: isoNow(this.#deps.clock),
         handoffReason: decision.reason,
         misses: 0,
-        ...(match ? { lastIntent: match.entry.id } : {}),
+        ...(match
+          ? {
+              lastIntent: match.entry.id,
+              priority: raisePriority(conversation.priority, match.entry.priority),
+            }
+          : {}),
       },
     );
   }
@@ -358,8 +389,16 @@ export class Pipeline implements InboundHandler {
     return entry ? [entryQuickReply(entry, locale, this.#deps.settings.defaultLocale)] : [];
   }
 
-  #localize(text: KnowledgeEntry['answer'], locale: Locale): string {
-    return localize(text, locale, this.#deps.settings.defaultLocale);
+  /** The entry's answer for this conversation's platform and language, its variables filled in. */
+  async #compose(conversation: Conversation, entry: KnowledgeEntry): Promise<ComposedAnswer> {
+    // One store read per answer, for {{customer.name}} (an admin may have renamed the customer).
+    const customer = await this.#deps.conversations.getCustomer(conversation.customerId);
+    return composeAnswer(entry, this.#deps.knowledge.current(), {
+      channel: conversation.address.channel,
+      locale: conversation.locale,
+      fallback: this.#deps.settings.defaultLocale,
+      values: conversationValues(conversation, customer),
+    });
   }
 
   #track(work: Promise<unknown>): void {
@@ -370,6 +409,15 @@ export class Pipeline implements InboundHandler {
     this.#inFlight.add(done);
     void done.finally(() => this.#inFlight.delete(done));
   }
+}
+
+/**
+ * The follow-ups of the entry the bot last answered with (src/knowledge/follow-ups.ts). `misses`
+ * is 0 until the bot fails to answer, so the context ends when it offers suggestions.
+ */
+function followUpsAfter(conversation: Conversation, knowledge: KnowledgeBase): readonly string[] {
+  if (!conversation.lastIntent || conversation.misses > 0) return [];
+  return knowledge.entries.get(conversation.lastIntent)?.followUps ?? [];
 }
 
 /** A button for an entry: its title in the locale, else its first question written in that language. */

@@ -2,6 +2,7 @@
  * Deciding what to do with a customer message. Pure: the same conversation state and matches
  * always give the same decision, and every decision carries a reason an admin can read.
  */
+import { matchWithFollowUps } from '../knowledge/follow-ups.js';
 import type { KnowledgeBase, Match } from '../knowledge/types.js';
 import type { Conversation, InboundMessage } from './model.js';
 import { PAYLOAD_HANDOFF, PAYLOAD_KB_PREFIX } from './replies.js';
@@ -22,15 +23,27 @@ export type Decision =
 
 export type HandoffCause = 'customer-request' | 'kb-handoff' | 'no-match' | 'non-text';
 
-/** What the knowledge base made of the message: best first. */
-export function understand(inbound: InboundMessage, knowledge: KnowledgeBase): Match[] {
+/**
+ * What the knowledge base made of the message: at most 3, best first. `followUps` are the ids the
+ * entry answered last names as likely next questions (src/knowledge/follow-ups.ts).
+ */
+export function understand(
+  inbound: InboundMessage,
+  knowledge: KnowledgeBase,
+  followUps: readonly string[] = [],
+): Match[] {
   const payload = inbound.action?.payload;
   if (payload?.startsWith(PAYLOAD_KB_PREFIX)) {
     // A pressed button names its entry: no guessing needed.
     const entry = knowledge.entries.get(payload.slice(PAYLOAD_KB_PREFIX.length));
-    if (entry) return [{ entry, confidence: 1, question: inbound.text }];
+    if (entry) return [{ entry, confidence: 1, question: inbound.text, similarity: 1 }];
   }
-  return inbound.text.trim() === '' ? [] : knowledge.match(inbound.text, 3);
+  return inbound.text.trim() === '' ? [] : matchWithFollowUps(knowledge, inbound.text, followUps);
+}
+
+/** Suggestions or a handoff because nothing matched well: a question the knowledge base lacks. */
+export function isKnowledgeGap(decision: Decision): boolean {
+  return decision.kind === 'suggest' || (decision.kind === 'handoff' && decision.cause === 'no-match');
 }
 
 export function decide(

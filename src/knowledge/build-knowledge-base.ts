@@ -6,5 +6,8 @@ import { createEngineKnowledgeBase } from './engine/create-engine.js';
 import type { KnowledgeBase, LoadedKnowledge } from './types.js';
 
 export function buildKnowledgeBase(knowledge: LoadedKnowledge): KnowledgeBase {
-  return createEngineKnowledgeBase(knowledge.entries, knowledge.synonyms);
+  return {
+    ...createEngineKnowledgeBase(knowledge.entries, knowledge.synonyms),
+    variables: new Map(Object.entries(knowledge.variables ?? {})),
+  };
 }

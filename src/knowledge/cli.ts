@@ -2,7 +2,7 @@
  * The knowledge CLI: `npm run kb -- <lint|ask|eval>`.
  *
  *   lint [--kb dir]                                    validate a knowledge folder, every problem with file:line:col
- *   ask "text" [--kb dir]                              the top 3 matches and what the bot would do
+ *   ask "text" [--kb dir] [--after id]                 the top 3 matches and what the bot would do
  *   eval --kb <dir|file.json> --cases <file> [--threshold x]   score labelled cases (DESIGN.md, "Knowledge eval")
  *
  * Exit codes: 0 fine, 1 the knowledge or an input file has problems, 2 bad usage.
@@ -18,16 +18,18 @@ import { ConfigError } from '../core/errors.js';
 import { buildKnowledgeBase } from './build-knowledge-base.js';
 import { runEval, scoreEval } from './eval.js';
 import { InputFileError, loadKnowledgeFrom, readCases } from './eval-input.js';
+import { matchWithFollowUps } from './follow-ups.js';
 import { csvToKnowledge } from './import-csv.js';
 import { lintKnowledge } from './lint.js';
 import { formatProblem, KnowledgeLoadError } from './load.js';
 import { knowledgeJsonSchema } from './schema.js';
 import { sharedWords } from './shared-words.js';
-import type { Match } from './types.js';
+import type { KnowledgeEntry, Match } from './types.js';
 
 export const USAGE = `usage: npm run kb -- <command>
   lint [--kb <dir>]                       check a knowledge folder (default: the configured knowledge.dir)
-  ask "<text>" [--kb <dir>]               show the top 3 matches and what the bot would do
+  ask "<text>" [--kb <dir>] [--after <id>] show the top 3 matches and what the bot would do
+                                          (--after: as the next message after that entry's answer)
   import --csv <file> [--out <file.yaml>] turn a spreadsheet of questions and answers into a knowledge file
   schema                                  print the JSON Schema of knowledge files (config/knowledge.schema.json)
   eval --kb <dir|file.json> --cases <file.jsonl|file.json> [--threshold <0..1>]
@@ -43,7 +45,7 @@ class UsageError extends Error {}
 
 const FLAGS = {
   lint: ['kb'],
-  ask: ['kb'],
+  ask: ['kb', 'after'],
   import: ['csv', 'out'],
   schema: [],
   eval: ['kb', 'cases', 'threshold'],
@@ -57,6 +59,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       args: argv,
       options: {
         kb: { type: 'string' },
+        after: { type: 'string' },
         cases: { type: 'string' },
         threshold: { type: 'string' },
         csv: { type: 'string' },
@@ -97,7 +100,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'ask') {
       const text = rest.join(' ').trim();
       if (!text) throw new UsageError('ask needs the text to match, e.g. ask "where is my parcel"');
-      return await ask(text, values.kb ?? config().knowledge.dir, config().knowledge, io);
+      return await ask(text, values.after, values.kb ?? config().knowledge.dir, config().knowledge, io);
     }
     if (rest.length > 0) throw new UsageError(`eval takes no arguments besides its flags (got "${rest[0]}")`);
     if (!values.cases) throw new UsageError('eval needs --cases <file.jsonl|file.json>');
@@ -176,9 +179,17 @@ function onWords(text: string, question: string): string {
   return words.length > 0 ? ` on ${words.map((word) => JSON.stringify(word)).join(', ')}` : '';
 }
 
-async function ask(text: string, dir: string, thresholds: Config['knowledge'], io: CliIo): Promise<number> {
+async function ask(
+  text: string,
+  after: string | undefined,
+  dir: string,
+  thresholds: Config['knowledge'],
+  io: CliIo,
+): Promise<number> {
   const knowledgeBase = buildKnowledgeBase(await loadKnowledgeFrom(dir));
-  const matches = knowledgeBase.match(text, 3);
+  const previous = after === undefined ? undefined : knowledgeBase.entries.get(after);
+  if (after !== undefined && !previous) throw new UsageError(`--after: no entry has the id "${after}"`);
+  const matches = matchWithFollowUps(knowledgeBase, text, previous?.followUps ?? []);
   const { answerThreshold, suggestThreshold } = thresholds;
   io.out(`thresholds: answer >= ${answerThreshold.toFixed(2)}, suggest >= ${suggestThreshold.toFixed(2)}`);
   if (matches.length === 0) {
@@ -188,10 +199,16 @@ async function ask(text: string, dir: string, thresholds: Config['knowledge'], i
   const width = Math.max(...matches.map((m) => m.entry.id.length));
   matches.forEach((match, index) => {
     io.out(
-      `${index + 1}. ${match.entry.id.padEnd(width)}  ${match.confidence.toFixed(2)}  ${verdict(match, thresholds).padEnd(8)}  matched: ${JSON.stringify(match.question)}${onWords(text, match.question)}`,
+      `${index + 1}. ${match.entry.id.padEnd(width)}  ${match.confidence.toFixed(2)}  ${verdict(match, thresholds).padEnd(8)}  matched: ${JSON.stringify(match.question)}${onWords(text, match.question)}${labels(match.entry)}`,
     );
   });
   return 0;
+}
+
+/** `  [returns #refund #money]`: the entry's category and tags, or nothing. */
+function labels(entry: KnowledgeEntry): string {
+  const parts = [...(entry.category ? [entry.category] : []), ...entry.tags.map((tag) => `#${tag}`)];
+  return parts.length > 0 ? `  [${parts.join(' ')}]` : '';
 }
 
 /**

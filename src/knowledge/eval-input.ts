@@ -87,6 +87,8 @@ export function parseIntentSet(text: string, file: string): KnowledgeEntry[] {
       answer: item.answer ?? item.id,
       quickReplies: [],
       handoff: false,
+      tags: [],
+      followUps: [],
       source: { file, line: 0 },
     });
   }

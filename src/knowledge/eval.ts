@@ -3,7 +3,7 @@
  * score them. `scoreEval` is the pure part — outcomes in, figures out — so it is unit-tested and the
  * accuracy regression test uses it directly.
  */
-import type { KnowledgeBase } from './types.js';
+import type { Matcher } from './types.js';
 
 /** One labelled case: `expected` is the entry that should answer, or null when none should. */
 export interface EvalCase {
@@ -104,7 +104,7 @@ export interface RunEvalOptions {
 
 /** Matches every case against `knowledgeBase`, timing each match. */
 export function runEval(
-  knowledgeBase: KnowledgeBase,
+  knowledgeBase: Matcher,
   cases: readonly EvalCase[],
   options: RunEvalOptions = {},
 ): CaseOutcome[] {

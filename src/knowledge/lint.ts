@@ -1,16 +1,18 @@
 /**
  * Warnings about a valid knowledge base that will still answer badly: the same question under two
  * entries (the matcher cannot tell them apart), entries with too few example questions (paraphrases
- * will miss), and answers missing a locale (those customers get another language).
+ * will miss), answers missing a locale (those customers get another language), and answers using
+ * a {{variable}} nobody defines (it would be sent empty).
  */
 import { LOCALES } from '../core/model.js';
 import { normalize } from './features.js';
 import type { KnowledgeProblem } from './load.js';
-import type { KnowledgeEntry, LoadedKnowledge } from './types.js';
+import { BUILT_IN_VARIABLES, templateVariables } from './templates.js';
+import type { KnowledgeEntry, LoadedKnowledge, LocalizedText } from './types.js';
 
 export const MIN_QUESTIONS = 3;
 
-export function lintKnowledge({ entries, synonyms }: LoadedKnowledge): KnowledgeProblem[] {
+export function lintKnowledge({ entries, synonyms, variables = {} }: LoadedKnowledge): KnowledgeProblem[] {
   const warnings: KnowledgeProblem[] = [];
   const warn = (entry: KnowledgeEntry, message: string) =>
     warnings.push({
@@ -21,6 +23,7 @@ export function lintKnowledge({ entries, synonyms }: LoadedKnowledge): Knowledge
       message,
     });
 
+  const known = new Set<string>([...BUILT_IN_VARIABLES, ...Object.keys(variables)]);
   const owner = new Map<string, KnowledgeEntry>();
   for (const entry of entries) {
     for (const question of entry.questions) {
@@ -41,9 +44,31 @@ export function lintKnowledge({ entries, synonyms }: LoadedKnowledge): Knowledge
       if (missing.length > 0)
         warn(entry, `answer has no ${missing.join(', ')} text; those customers get another language`);
     }
+    for (const [field, text] of answerTexts(entry)) {
+      for (const name of templateVariables(text).filter((variable) => !known.has(variable))) {
+        warn(
+          entry,
+          `${field}: {{${name}}} is not a variable, it would be sent empty (known: ${[...known].join(', ')})`,
+        );
+      }
+    }
   }
   warnings.push(...lintSynonyms(entries, synonyms));
   return warnings;
+}
+
+/** Every answer template of an entry, each with the field it is in. */
+function answerTexts(entry: KnowledgeEntry): Array<[string, string]> {
+  const texts = (field: string, text: LocalizedText): Array<[string, string]> =>
+    typeof text === 'string'
+      ? [[field, text]]
+      : Object.entries(text).map(([locale, value]): [string, string] => [`${field}.${locale}`, value ?? '']);
+  return [
+    ...texts('answer', entry.answer),
+    ...Object.entries(entry.channels ?? {}).flatMap(([platform, variant]) =>
+      variant?.answer ? texts(`channels.${platform}.answer`, variant.answer) : [],
+    ),
+  ];
 }
 
 /** A synonym group whose words no question uses does nothing; a word in two groups is ambiguous. */

@@ -7,7 +7,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { SwitchboardError } from '../core/errors.js';
 import { knowledgeFileSchema } from './schema.js';
-import type { KnowledgeEntry, LoadedKnowledge } from './types.js';
+import type { KnowledgeEntry, LoadedKnowledge, LocalizedText } from './types.js';
 
 export interface KnowledgeProblem {
   file: string;
@@ -15,6 +15,13 @@ export interface KnowledgeProblem {
   column: number;
   entryId?: string;
   message: string;
+}
+
+/** One `variables:` item of a file, with where it was defined. */
+export interface VariableDefinition {
+  name: string;
+  value: LocalizedText;
+  source: { file: string; line: number };
 }
 
 export class KnowledgeLoadError extends SwitchboardError {
@@ -54,6 +61,7 @@ export async function loadKnowledge(dir: string): Promise<LoadedKnowledge> {
   const problems: KnowledgeProblem[] = [];
   const entries: KnowledgeEntry[] = [];
   const synonyms: string[][] = [];
+  const variables: VariableDefinition[] = [];
   for (const name of names) {
     const path = join(dir, name);
     const file = displayPath(path);
@@ -74,19 +82,26 @@ export async function loadKnowledge(dir: string): Promise<LoadedKnowledge> {
     problems.push(...parsed.problems);
     entries.push(...parsed.entries);
     synonyms.push(...parsed.synonyms);
+    variables.push(...parsed.variables);
   }
   // A file with problems contributes no entries, so checking references against the rest would
   // report every quick reply pointing into that file as unknown: check them once the files are clean.
   problems.push(...crossCheck(entries, { references: problems.length === 0 }));
+  const merged = mergeVariables(variables);
+  problems.push(...merged.problems);
   if (problems.length > 0) throw new KnowledgeLoadError(problems);
-  return { entries, synonyms };
+  return { entries, synonyms, variables: merged.variables };
+}
+
+export interface ParsedKnowledgeFile {
+  entries: KnowledgeEntry[];
+  synonyms: string[][];
+  variables: VariableDefinition[];
+  problems: KnowledgeProblem[];
 }
 
 /** Parses one file's text. Pure, so tests can feed it strings. */
-export function parseKnowledgeFile(
-  text: string,
-  file: string,
-): { entries: KnowledgeEntry[]; synonyms: string[][]; problems: KnowledgeProblem[] } {
+export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeFile {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number | undefined) => {
@@ -104,7 +119,7 @@ export function parseKnowledgeFile(
       if (!seen.has(key)) problems.push(problem);
       seen.add(key);
     }
-    return { entries: [], synonyms: [], problems };
+    return { entries: [], synonyms: [], variables: [], problems };
   }
   const raw = document.toJS() as unknown;
   const result = knowledgeFileSchema.safeParse(raw);
@@ -117,23 +132,58 @@ export function parseKnowledgeFile(
         (unknownKey !== undefined && keyNode(document, path, unknownKey)) || nearestNode(document, path);
       const entryId = entryIdAt(raw, path);
       const field = path.slice(entryId === undefined ? 0 : 2).join('.');
+      // A bad variable name comes as "Invalid key in record", its reason nested inside.
+      const message =
+        issue.code === 'invalid_key' ? issue.issues.map((inner) => inner.message).join('; ') : issue.message;
       return {
         file,
         ...at(node?.range?.[0]),
         ...(entryId ? { entryId } : {}),
-        message: field ? `${field}: ${issue.message}` : issue.message,
+        message: field ? `${field}: ${message}` : message,
       };
     });
-    return { entries: [], synonyms: [], problems };
+    return { entries: [], synonyms: [], variables: [], problems };
   }
-  const entries = result.data.entries.map((entry, index) => {
-    const node = document.getIn(['entries', index], true);
-    return { ...entry, source: { file, line: at(isNode(node) ? node.range?.[0] : undefined).line } };
-  });
-  return { entries, synonyms: result.data.synonyms, problems: [] };
+  const lineOf = (path: Array<string | number>) => {
+    const node = document.getIn(path, true);
+    return at(isNode(node) ? node.range?.[0] : undefined).line;
+  };
+  const entries = result.data.entries.map((entry, index) => ({
+    ...entry,
+    source: { file, line: lineOf(['entries', index]) },
+  }));
+  const variables = Object.entries(result.data.variables).map(([name, value]) => ({
+    name,
+    value,
+    source: { file, line: lineOf(['variables', name]) },
+  }));
+  return { entries, synonyms: result.data.synonyms, variables, problems: [] };
 }
 
-/** Checks that need every file: unique ids, quick replies that point at real entries. */
+/** Variables apply to the whole knowledge base, so one name defined in two files is ambiguous. */
+function mergeVariables(definitions: VariableDefinition[]): {
+  variables: Record<string, LocalizedText>;
+  problems: KnowledgeProblem[];
+} {
+  const first = new Map<string, VariableDefinition>();
+  const problems: KnowledgeProblem[] = [];
+  for (const definition of definitions) {
+    const earlier = first.get(definition.name);
+    if (earlier) {
+      problems.push({
+        ...definition.source,
+        column: 1,
+        message: `variables: "${definition.name}" is defined twice (first at ${earlier.source.file}:${earlier.source.line})`,
+      });
+    } else first.set(definition.name, definition);
+  }
+  return {
+    variables: Object.fromEntries([...first].map(([name, definition]) => [name, definition.value])),
+    problems,
+  };
+}
+
+/** Checks that need every file: unique ids; quick replies and follow-ups that point at real entries. */
 function crossCheck(entries: KnowledgeEntry[], check: { references: boolean }): KnowledgeProblem[] {
   const problems: KnowledgeProblem[] = [];
   const firstById = new Map<string, KnowledgeEntry>();
@@ -151,19 +201,31 @@ function crossCheck(entries: KnowledgeEntry[], check: { references: boolean }): 
   }
   if (!check.references) return problems;
   for (const entry of entries) {
-    for (const target of entry.quickReplies) {
-      if (!firstById.has(target)) {
-        problems.push({
-          file: entry.source.file,
-          line: entry.source.line,
-          column: 1,
-          entryId: entry.id,
-          message: `quickReplies: no entry has the id "${target}"`,
-        });
+    for (const [field, targets] of entryReferences(entry)) {
+      for (const target of targets) {
+        if (!firstById.has(target)) {
+          problems.push({
+            file: entry.source.file,
+            line: entry.source.line,
+            column: 1,
+            entryId: entry.id,
+            message: `${field}: no entry has the id "${target}"`,
+          });
+        }
       }
     }
   }
   return problems;
+}
+
+/** Every list of entry ids an entry names, by field: quickReplies, followUps, channels.<platform>.quickReplies. */
+function entryReferences(entry: KnowledgeEntry): Array<[string, string[]]> {
+  const variants = Object.entries(entry.channels ?? {}).flatMap(([platform, variant]) =>
+    variant?.quickReplies
+      ? [[`channels.${platform}.quickReplies`, variant.quickReplies] as [string, string[]]]
+      : [],
+  );
+  return [['quickReplies', entry.quickReplies], ['followUps', entry.followUps], ...variants];
 }
 
 function nearestNode(document: ReturnType<typeof parseDocument>, path: Array<string | number>) {

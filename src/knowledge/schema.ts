@@ -3,16 +3,54 @@
  * `entries: [{id, questions, answer}]` — stays valid forever; every other field is optional.
  */
 import { z } from 'zod';
+import { type Platform, PRIORITIES } from '../core/model.js';
+import { isReservedVariable, templateProblem } from './templates.js';
 
 const nonEmptyText = z.string().trim().min(1, 'must not be empty');
 
-export const localizedTextSchema = z.union([
-  nonEmptyText,
-  z
-    .object({ 'zh-CN': nonEmptyText.optional(), en: nonEmptyText.optional() })
-    .strict()
-    .refine((value) => Object.keys(value).length > 0, 'give the text for at least one locale (zh-CN or en)'),
-]);
+/** Answer text: checked as a template when the file loads, so a broken `{{` never reaches a customer. */
+const templateText = nonEmptyText.superRefine((text, context) => {
+  const problem = templateProblem(text);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+});
+
+function localized(text: z.ZodType<string>) {
+  return z.union([
+    text,
+    z
+      .object({ 'zh-CN': text.optional(), en: text.optional() })
+      .strict()
+      .refine(
+        (value) => Object.keys(value).length > 0,
+        'give the text for at least one locale (zh-CN or en)',
+      ),
+  ]);
+}
+
+export const localizedTextSchema = localized(nonEmptyText);
+const answerSchema = localized(templateText);
+
+const entryIdsSchema = z.array(z.string()).max(10);
+
+const channelVariantSchema = z
+  .object({
+    answer: answerSchema.optional().describe('The answer on this platform instead of the entry’s answer.'),
+    quickReplies: entryIdsSchema
+      .optional()
+      .describe('The buttons on this platform instead of the entry’s quickReplies ([] for none).'),
+  })
+  .strict()
+  .refine((value) => Object.keys(value).length > 0, 'give an answer or quickReplies for this platform');
+
+// Spelled out rather than built from PLATFORMS so editors complete the names; `satisfies` keeps the
+// list in step with the platforms Switchboard has.
+const channelVariants = {
+  webchat: channelVariantSchema.optional(),
+  telegram: channelVariantSchema.optional(),
+  slack: channelVariantSchema.optional(),
+  teams: channelVariantSchema.optional(),
+  wechat: channelVariantSchema.optional(),
+} satisfies Record<Platform, unknown>;
 
 export const entrySchema = z
   .object({
@@ -30,18 +68,42 @@ export const entrySchema = z
       .array(nonEmptyText)
       .min(1, 'give at least one example question')
       .describe('Ways customers ask this, Chinese and English mixed; 6-12 different phrasings match best.'),
-    answer: localizedTextSchema.describe('The reply: one text for every language, or {zh-CN: …, en: …}.'),
-    quickReplies: z
-      .array(z.string())
-      .max(10)
+    answer: answerSchema.describe(
+      'The reply: one text for every language, or {zh-CN: …, en: …}. May use {{variables}}, e.g. {{company.name}}.',
+    ),
+    quickReplies: entryIdsSchema
       .default([])
       .describe('Ids of other entries offered as buttons after this answer.'),
     handoff: z
       .boolean()
       .default(false)
       .describe('true: send the answer, then hand the conversation to a person.'),
+    category: nonEmptyText.optional().describe('One group for admins and reports, e.g. returns.'),
+    tags: z.array(nonEmptyText).default([]).describe('Labels for admins and reports, e.g. [refund, money].'),
+    priority: z
+      .enum(PRIORITIES)
+      .optional()
+      .describe('Raise the conversation to this priority when the bot answers or hands off with this entry.'),
+    followUps: entryIdsSchema
+      .default([])
+      .describe(
+        'Ids of entries the customer is likely to ask about next; they win close calls on the next message.',
+      ),
+    channels: z
+      .object(channelVariants)
+      .strict()
+      .optional()
+      .describe('Per-platform answer or buttons, e.g. a shorter text without buttons on wechat.'),
   })
   .strict();
+
+const variableNameSchema = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/,
+    'variable names use lowercase letters, digits and "_", in parts joined by "." (e.g. company.name)',
+  )
+  .refine((name) => !isReservedVariable(name), 'customer.* and conversation.* are filled in by Switchboard');
 
 export const knowledgeFileSchema = z
   .object({
@@ -51,6 +113,12 @@ export const knowledgeFileSchema = z
       .default([])
       .describe(
         'Groups of words that mean the same, e.g. [快递, 物流, 包裹]; they apply to the whole knowledge base.',
+      ),
+    variables: z
+      .record(variableNameSchema, localizedTextSchema)
+      .default({})
+      .describe(
+        'Values for {{variables}} in answers, e.g. company.name: Demo Shop; they apply to the whole knowledge base.',
       ),
   })
   .strict()

@@ -1,25 +1,43 @@
-import type { Locale } from '../core/model.js';
+import type { Locale, Platform, Priority } from '../core/model.js';
 
 /** Text an admin gives once for every language, or per locale. */
 export type LocalizedText = string | Partial<Record<Locale, string>>;
+
+/** What an entry says on one platform instead of its own answer or buttons. */
+export interface ChannelVariant {
+  answer?: LocalizedText;
+  quickReplies?: string[];
+}
 
 export interface KnowledgeEntry {
   id: string;
   title?: LocalizedText;
   questions: string[];
+  /** May contain {{variables}} (src/knowledge/templates.ts). */
   answer: LocalizedText;
   /** Ids of other entries offered as follow-up buttons. */
   quickReplies: string[];
   /** Always hand the conversation to a person after answering (e.g. complaints). */
   handoff: boolean;
+  /** For admins and reports; the bot does not use them. */
+  category?: string;
+  tags: string[];
+  /** Raise the conversation to this priority when the bot answers or hands off with this entry. */
+  priority?: Priority;
+  /** Ids of entries preferred when matching the customer's next message (src/knowledge/follow-ups.ts). */
+  followUps: string[];
+  /** Per-platform overrides of the answer and buttons. */
+  channels?: Partial<Record<Platform, ChannelVariant>>;
   /** Where the entry was defined, for errors and lint output. */
   source: { file: string; line: number };
 }
 
-/** A loaded knowledge folder: its entries and the synonym groups declared in any of its files. */
+/** A loaded knowledge folder: its entries and the KB-wide settings declared in any of its files. */
 export interface LoadedKnowledge {
   entries: KnowledgeEntry[];
   synonyms: string[][];
+  /** Values of {{variables}} in answers, by name; absent for knowledge without any (intent sets). */
+  variables?: Record<string, LocalizedText>;
 }
 
 export interface Match {
@@ -28,13 +46,20 @@ export interface Match {
   confidence: number;
   /** The example question that matched best. */
   question: string;
+  /** 0..1: how close that question is to the text, whatever the other entries (follow-ups use it). */
+  similarity: number;
 }
 
 export interface KnowledgeBase {
   readonly entries: ReadonlyMap<string, KnowledgeEntry>;
+  /** Values of {{variables}} in answers, by name (`variables:` in the knowledge files). */
+  readonly variables: ReadonlyMap<string, LocalizedText>;
   /** Best matches first, at most `limit` (default 3), one per entry. */
   match(text: string, limit?: number): Match[];
 }
+
+/** What the matching engine provides; buildKnowledgeBase adds the rest. */
+export type Matcher = Omit<KnowledgeBase, 'variables'>;
 
 /** Where the pipeline gets the knowledge base from: always the current one, swapped whole on reload. */
 export interface KnowledgeSource {

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/core/channel.js';
 import { systemClock } from '../../src/core/clock.js';
 import { StoreUnavailableError } from '../../src/core/errors.js';
-import type { Address, InboundMessage, OutboundMessage } from '../../src/core/model.js';
+import type { Address, InboundMessage, OutboundMessage, Platform } from '../../src/core/model.js';
 import { Pipeline } from '../../src/core/pipeline.js';
 import { ConversationStore } from '../../src/core/store/conversation-store.js';
 import type { KeyValueStore } from '../../src/core/store/key-value.js';
@@ -16,7 +16,7 @@ import { openStore } from '../../src/core/store/open-store.js';
 import { KnowledgeService } from '../../src/knowledge/knowledge-service.js';
 
 class RecordingChannel implements Channel {
-  readonly name = 'telegram' as const;
+  constructor(readonly name: Platform = 'telegram') {}
   readonly capabilities = { buttons: true, markdown: true, files: true, edits: true, maxTextLength: 4096 };
   readonly sent: Array<{ address: Address; message: OutboundMessage }> = [];
   failNext = 0;
@@ -40,7 +40,10 @@ class RecordingChannel implements Channel {
 let store: KeyValueStore;
 let conversations: ConversationStore;
 let channel: RecordingChannel;
+let wechat: RecordingChannel;
 let pipeline: Pipeline;
+/** What the pipeline logged at info level and above, parsed. */
+let logs: Array<Record<string, unknown>>;
 
 beforeEach(async () => {
   store = await openStore('sqlite://:memory:');
@@ -48,13 +51,15 @@ beforeEach(async () => {
   const knowledge = new KnowledgeService('config/knowledge', systemClock);
   await knowledge.reload();
   channel = new RecordingChannel();
+  wechat = new RecordingChannel('wechat');
+  logs = [];
   pipeline = new Pipeline({
     kv: store,
     conversations,
     knowledge,
-    channel: (name) => (name === 'telegram' ? channel : undefined),
+    channel: (name) => [channel, wechat].find((c) => c.name === name),
     clock: systemClock,
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) }),
     settings: {
       thresholds: { answerThreshold: 0.3, suggestThreshold: 0.2 },
       defaultLocale: 'zh-CN',
@@ -90,6 +95,15 @@ async function transcript() {
     userId: '7',
   });
   return conversation ? conversations.listMessages(conversation) : [];
+}
+
+/** Sends the messages one after another, each answered before the next, as a person would. */
+async function chat(...texts: string[]) {
+  for (const text of texts) {
+    await pipeline.receive(inbound(text));
+    await pipeline.drain();
+  }
+  return conversations.findOpenConversation(inbound('').address);
 }
 
 describe('pipeline', () => {
@@ -247,5 +261,73 @@ describe('pipeline', () => {
     expect(conversation?.status).toBe('waiting');
     expect(conversation?.handoffReason).toMatch(/without text/);
     expect(channel.sent[0]?.message.text).toMatch(/文字|text/);
+  });
+
+  it('raises the conversation’s priority to the entry’s when it hands off with it, and never lowers it', async () => {
+    const conversation = await chat('I want to file a complaint');
+    expect(conversation).toMatchObject({ status: 'waiting', priority: 'urgent', lastIntent: 'complaint' });
+    expect(channel.sent[0]?.message.text).toMatch(/urgent/);
+  });
+
+  it('raises the priority when it answers with a high-priority entry, and keeps a higher one', async () => {
+    expect(await chat('my item arrived damaged')).toMatchObject({ status: 'bot', priority: 'high' });
+    const before = await conversations.findOpenConversation(inbound('').address);
+    if (!before) throw new Error('no conversation');
+    await conversations.updateConversation(before, { priority: 'urgent' });
+    expect(await chat('the box was crushed in delivery')).toMatchObject({ priority: 'urgent' });
+  });
+
+  it('answers a follow-up question in the context of the answer before it', async () => {
+    await chat('how do I return an item', 'how long does it take?');
+    const answers = (await transcript()).filter((m) => m.role === 'bot').map((m) => m.kbEntryId);
+    expect(answers).toEqual(['return.how', 'refund.time']);
+    // Without that context the same question is about delivery times.
+    await chat('how long does it take?');
+    expect((await transcript()).at(-1)?.kbEntryId).toBe('shipping.time');
+  });
+
+  it('fills in answer variables and uses the platform’s variant of an answer', async () => {
+    await chat('hello');
+    expect(channel.sent[0]?.message.text).toMatch(/^Hi, I'm the Switchboard Demo Shop assistant!/);
+    expect(channel.sent[0]?.message.quickReplies.map((q) => q.payload)).toEqual([
+      'kb:order.track',
+      'kb:return.how',
+      'kb:human.request',
+    ]);
+    await pipeline.receive(inbound('你好', { address: { channel: 'wechat', chatId: 'wx1', userId: 'wx1' } }));
+    await pipeline.drain();
+    expect(wechat.sent[0]?.message).toMatchObject({
+      text: expect.stringMatching(/^您好，我是演示商城客服小助手！/),
+      quickReplies: [],
+    });
+    expect(wechat.sent[0]?.message.text).not.toMatch(/\{\{|\}\}/);
+  });
+
+  it('logs what it could not answer as a knowledge gap, personal data masked', async () => {
+    await chat('my cat 13800138000 likes li.lei@example.com');
+    await pipeline.receive(
+      inbound('order 2024050112345 quantum physics', {
+        address: { channel: 'telegram', chatId: '43', userId: '8' },
+      }),
+    );
+    await pipeline.drain();
+    const gaps = logs.filter((line) => line.msg === 'knowledge gap');
+    expect(gaps.map((gap) => gap.text)).toEqual([
+      'my cat [phone] likes [email]',
+      'order [number] quantum physics',
+    ]);
+    expect(gaps[0]).toMatchObject({
+      level: 30, // info
+      channel: 'telegram',
+      conversationId: expect.any(String),
+      best: expect.any(String),
+      score: expect.any(Number),
+    });
+    expect(JSON.stringify(logs)).not.toMatch(/13800138000|li\.lei|2024050112345/);
+  });
+
+  it('logs no knowledge gap for a question it answers', async () => {
+    await chat('where is my parcel?');
+    expect(logs.filter((line) => line.msg === 'knowledge gap')).toEqual([]);
   });
 });

@@ -68,17 +68,28 @@ describe.concurrent('npm run kb', () => {
     expect(run.stdout).toContain('2 problem(s)');
   });
 
-  it('ask: prints the top matches with confidence, matched question and verdict', async () => {
+  it('ask: prints the top matches with confidence, matched question, verdict, category and tags', async () => {
     const run = await kb(['ask', 'where is my parcel']);
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toBe('thresholds: answer >= 0.40, suggest >= 0.25');
     expect(lines[1]).toMatch(
-      /^1\. order\.track +1\.00 +answer +matched: "where is my parcel" on "where", "is", "my", "parcel"$/,
+      /^1\. order\.track +1\.00 +answer +matched: "where is my parcel" on "where", "is", "my", "parcel" +\[orders\]$/,
     );
     expect(lines.length).toBeLessThanOrEqual(4);
     for (const line of lines.slice(2))
-      expect(line).toMatch(/^\d\. \S+ +\d\.\d\d +(answer|suggest|hand off) +matched: ".+"$/);
+      expect(line).toMatch(/^\d\. \S+ +\d\.\d\d +(answer|suggest|hand off) +matched: ".+"( +\[[^\]]+\])?$/);
+  });
+
+  it('ask --after: matches as the next message after that entry’s answer, its follow-ups preferred', async () => {
+    const run = await kb(['ask', '--after', 'return.how', 'how long does it take?']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[1]).toMatch(
+      /^1\. refund\.time +0\.\d\d +answer .*\[returns #refund #money\]$/,
+    );
+    const unknown = await kb(['ask', '--after', 'no.such.entry', 'hi']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--after: no entry has the id "no.such.entry"');
   });
 
   it('eval: the last stdout line is a JSON object with every DESIGN.md figure', async () => {

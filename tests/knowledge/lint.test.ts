@@ -5,7 +5,8 @@ import { parseKnowledgeFile } from '../../src/knowledge/load.js';
 function knowledge(yaml: string) {
   const parsed = parseKnowledgeFile(yaml, 'kb.yaml');
   expect(parsed.problems).toEqual([]);
-  return { entries: parsed.entries, synonyms: parsed.synonyms };
+  const variables = Object.fromEntries(parsed.variables.map((v) => [v.name, v.value]));
+  return { entries: parsed.entries, synonyms: parsed.synonyms, variables };
 }
 
 describe('knowledge lint warnings', () => {
@@ -34,6 +35,25 @@ describe('knowledge lint warnings', () => {
         knowledge('entries:\n  - id: a\n    questions: [one, two, three]\n    answer: one text for all\n'),
       ),
     ).toEqual([]);
+  });
+
+  it('warns about an answer variable nobody defines, in the answer and in channel variants', () => {
+    const warnings = lintKnowledge(
+      knowledge(`entries:
+  - id: greeting
+    questions: [hi, hello, 你好]
+    answer: { zh-CN: "您好{{customer.name}}，欢迎光临{{company.name}}", en: "Hi, this is {{company.nmae}}" }
+    channels:
+      wechat: { answer: "{{shop.phone}} {{conversation.id}}" }
+variables:
+  company.name: Demo Shop
+`),
+    );
+    const known = 'known: customer.name, customer.locale, conversation.id, company.name';
+    expect(warnings.map((w) => w.message)).toEqual([
+      `answer.en: {{company.nmae}} is not a variable, it would be sent empty (${known})`,
+      `channels.wechat.answer: {{shop.phone}} is not a variable, it would be sent empty (${known})`,
+    ]);
   });
 
   it('warns about synonyms no question uses, and a word in two groups', () => {

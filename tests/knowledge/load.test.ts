@@ -41,6 +41,8 @@ describe('parseKnowledgeFile', () => {
         answer: '您可以在「我的订单」里查看物流。',
         quickReplies: [],
         handoff: false,
+        tags: [],
+        followUps: [],
         source: { file: 'shop.yaml', line: 2 },
       },
     ]);
@@ -70,6 +72,79 @@ describe('parseKnowledgeFile', () => {
       handoff: true,
     });
     expect(entries[1]).toMatchObject({ answer: { en: 'Hi!' }, source: { line: 10 } });
+  });
+
+  it('accepts category, tags, priority, follow-ups, channel variants and variables', () => {
+    const text = [
+      'entries:',
+      '  - id: complaint',
+      '    category: general',
+      '    tags: [complaint, escalation]',
+      '    questions: [我要投诉, I want to complain]',
+      '    answer: { zh-CN: 已转交主管。, en: "{{company.name}} will call you back." }',
+      '    handoff: true',
+      '    priority: urgent',
+      '    followUps: [complaint]',
+      '    channels:',
+      '      wechat: { answer: 已转交主管, quickReplies: [] }',
+      '      telegram: { quickReplies: [complaint] }',
+      'variables:',
+      '  company.name: { zh-CN: 演示商城, en: Demo Shop }',
+      '  support_phone: 400-000-0000',
+    ].join('\n');
+    const { entries, variables, problems } = parseKnowledgeFile(text, 'kb.yaml');
+    expect(problems).toEqual([]);
+    expect(entries[0]).toMatchObject({
+      category: 'general',
+      tags: ['complaint', 'escalation'],
+      priority: 'urgent',
+      followUps: ['complaint'],
+      channels: {
+        wechat: { answer: '已转交主管', quickReplies: [] },
+        telegram: { quickReplies: ['complaint'] },
+      },
+    });
+    expect(variables).toEqual([
+      {
+        name: 'company.name',
+        value: { 'zh-CN': '演示商城', en: 'Demo Shop' },
+        source: { file: 'kb.yaml', line: 14 },
+      },
+      { name: 'support_phone', value: '400-000-0000', source: { file: 'kb.yaml', line: 15 } },
+    ]);
+  });
+
+  it('reports a broken or logic-bearing answer template, an unknown platform and a bad variable', () => {
+    const text = [
+      'entries:', //                                                      1
+      '  - id: greeting', //                                              2
+      '    questions: [hi]', //                                           3
+      '    answer:', //                                                   4
+      '      en: Hi {{customer.name', //                                  5
+      '  - id: vip', //                                                   6
+      '    questions: [vip]', //                                          7
+      '    answer: ok', //                                                8
+      '    channels:', //                                                 9
+      '      whatsapp: { answer: hi }', //                                10
+      '      wechat: { answer: "{{#vip}}Welcome back{{/vip}}" }', //      11
+      '      slack: {}', //                                               12
+      '    priority: critical', //                                        13
+      'variables:', //                                                    14
+      '  customer.name: Ann', //                                          15
+    ].join('\n');
+    const lines = parseKnowledgeFile(text, 'kb.yaml').problems.map(formatProblem);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^kb\.yaml:5:11 entry "greeting": answer\.en: template syntax: Unclosed tag/),
+        'kb.yaml:10:7 entry "vip": channels: Unrecognized key: "whatsapp"',
+        'kb.yaml:11:25 entry "vip": channels.wechat.answer: only plain {{variables}} are allowed in answers, found "{{#vip}}"',
+        'kb.yaml:12:14 entry "vip": channels.slack: give an answer or quickReplies for this platform',
+        expect.stringMatching(/^kb\.yaml:13:15 entry "vip": priority: .*"urgent"/),
+        expect.stringMatching(
+          /^kb\.yaml:15:\d+: variables\.customer\.name: customer\.\* and conversation\.\* are filled in/,
+        ),
+      ]),
+    );
   });
 
   it('reports every problem of a file, each with its line, column and entry id', () => {
@@ -180,6 +255,34 @@ describe('loadKnowledge', () => {
     ]);
   });
 
+  it('reports follow-ups and channel buttons naming unknown entries, and a variable defined twice', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'a.yaml'),
+      [
+        'entries:',
+        '  - id: return.how',
+        '    questions: [how do I return]',
+        '    answer: See My orders.',
+        '    followUps: [refund.time, no.such.entry]',
+        '    channels:',
+        '      teams: { quickReplies: [gone] }',
+        'variables:',
+        '  company.name: Demo Shop',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'b.yaml'),
+      'entries:\n  - id: refund.time\n    questions: [when]\n    answer: Soon.\nvariables:\n  company.name: Other Shop\n',
+    );
+    const a = join(dir, 'a.yaml');
+    expect((await problemsOf(dir)).map(formatProblem)).toEqual([
+      `${a}:2:1 entry "return.how": followUps: no entry has the id "no.such.entry"`,
+      `${a}:2:1 entry "return.how": channels.teams.quickReplies: no entry has the id "gone"`,
+      `${join(dir, 'b.yaml')}:6:1: variables: "company.name" is defined twice (first at ${a}:9)`,
+    ]);
+  });
+
   it('reports a YAML syntax error with its position and no made-up problems in the other files', async () => {
     const dir = tempDir();
     // a.yaml points at refund.time, which lives in the broken b.yaml: that is not a second problem.
@@ -217,8 +320,9 @@ describe('loadKnowledge', () => {
   });
 
   it('the shipped sample knowledge base is valid', async () => {
-    const { entries } = await loadKnowledge('config/knowledge');
+    const { entries, variables } = await loadKnowledge('config/knowledge');
     expect(entries.length).toBeGreaterThan(20);
+    expect(variables).toHaveProperty('company.name');
   });
 });
 

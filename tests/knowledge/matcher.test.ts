@@ -13,10 +13,12 @@ describe('matcher accuracy on the shipped sample knowledge base', () => {
     const metrics = scoreEval(runEval(knowledgeBase, cases), answerThreshold);
     // Measured with the engine (src/knowledge/engine), 繁→简 folding and the sample's synonyms at
     // answerThreshold 0.4 (the default), 183 cases (155 in scope, 28 out of scope; 35 in Traditional
-    // Chinese): top1 0.8774, accuracy 0.7806, oosRecall 0.9286, oosPrecision 0.4906.
+    // Chinese), 37 entries: top1 0.8710, accuracy 0.7806, oosRecall 0.9286, oosPrecision 0.5000.
+    // (The `complaint` entry took one case labelled contact.info, "i want to file a complaint, who
+    // do i contact": top1 was 0.8774 with 36 entries.)
     // A change that lowers any of these by more than 0.02 fails here; raise the floors when it improves.
     expect(metrics.n).toBe(183);
-    expect(metrics.top1).toBeGreaterThanOrEqual(0.8774 - 0.02);
+    expect(metrics.top1).toBeGreaterThanOrEqual(0.871 - 0.02);
     expect(metrics.accuracy).toBeGreaterThanOrEqual(0.7806 - 0.02);
     expect(metrics.oosRecall).toBeGreaterThanOrEqual(0.9286 - 0.02);
   });
@@ -149,6 +151,8 @@ describe('eval input', () => {
         answer: 'Refund_not_showing_up',
         quickReplies: [],
         handoff: false,
+        tags: [],
+        followUps: [],
         source: { file: 'kb.json', line: 0 },
       },
     ]);

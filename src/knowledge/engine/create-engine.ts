@@ -4,7 +4,7 @@
  * candidate gives Match.question and a similarity; the calibration blends both into one confidence.
  */
 import { type SynonymGroups, synonymRewriter } from '../synonyms.js';
-import type { KnowledgeBase, KnowledgeEntry, Match } from '../types.js';
+import type { KnowledgeEntry, Match, Matcher } from '../types.js';
 import { blendConfidence, type CalibrationOptions, defaultCalibrationOptions } from './calibration.js';
 import { buildQuestionIndex } from './retrieval.js';
 import { defaultSoftmaxOptions, type SoftmaxOptions, softmaxInPlace, trainSoftmax } from './softmax.js';
@@ -39,7 +39,7 @@ export interface Candidate {
 }
 
 export interface Engine {
-  knowledgeBase: KnowledgeBase;
+  knowledgeBase: Matcher;
   /** The classifier's best `count` entries with probability and nearest-question similarity. */
   candidates(text: string, count: number): Candidate[];
 }
@@ -80,7 +80,7 @@ export function createEngine(
     });
   };
 
-  const knowledgeBase: KnowledgeBase = {
+  const knowledgeBase: Matcher = {
     entries: new Map(entries.map((entry) => [entry.id, entry])),
     match(text: string, limit = 3): Match[] {
       if (entries.length === 0 || limit <= 0) return [];
@@ -94,6 +94,7 @@ export function createEngine(
             entry,
             confidence: blendConfidence(candidate.probability, candidate.similarity, options.calibration),
             question: entry.questions[candidate.question] ?? entry.questions[0] ?? '',
+            similarity: candidate.similarity,
           };
         })
         .sort((a, b) => b.confidence - a.confidence)
@@ -103,10 +104,7 @@ export function createEngine(
   return { knowledgeBase, candidates: (text, count) => rank(vectorize(text), count) };
 }
 
-export function createEngineKnowledgeBase(
-  entries: KnowledgeEntry[],
-  synonyms: SynonymGroups = [],
-): KnowledgeBase {
+export function createEngineKnowledgeBase(entries: KnowledgeEntry[], synonyms: SynonymGroups = []): Matcher {
   return createEngine(entries, defaultEngineOptions, synonyms).knowledgeBase;
 }
 

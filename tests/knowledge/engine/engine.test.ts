@@ -10,7 +10,16 @@ import { TermKind, textTerms } from '../../../src/knowledge/engine/text-features
 import type { KnowledgeEntry } from '../../../src/knowledge/types.js';
 
 function entry(id: string, questions: string[]): KnowledgeEntry {
-  return { id, questions, answer: id, quickReplies: [], handoff: false, source: { file: 'test', line: 0 } };
+  return {
+    id,
+    questions,
+    answer: id,
+    quickReplies: [],
+    handoff: false,
+    tags: [],
+    followUps: [],
+    source: { file: 'test', line: 0 },
+  };
 }
 
 const shop = [
