@@ -136,6 +136,9 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
     channel: (name) => channels.get(name),
     clock,
     logger,
+    lock,
+    messenger,
+    handoffs: deskService,
     settings: {
       thresholds: config.knowledge,
       defaultLocale: config.defaultLocale,

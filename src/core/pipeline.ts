@@ -14,9 +14,11 @@ import type { KnowledgeBase, KnowledgeEntry, KnowledgeSource, Match } from '../k
 import type { Channel, InboundHandler, Receipt } from './channel.js';
 import type { Clock } from './clock.js';
 import { isoNow } from './clock.js';
+import type { HandoffMessage } from './desk/desk-service.js';
 import { KeyedLock } from './keyed-lock.js';
 import { detectLocale } from './language.js';
 import type { Logger } from './logger.js';
+import { Messenger } from './messenger.js';
 import {
   addressKey,
   type Conversation,
@@ -41,6 +43,12 @@ export interface PipelineSettings {
   dedupeTtlMs: number;
 }
 
+/** What the pipeline needs of human takeover (DeskService): hand off, and show the thread what the customer writes meanwhile. */
+export interface Handoffs {
+  handOff(conversation: Conversation, handoff: HandoffMessage, matches: Match[]): Promise<Conversation>;
+  mirror(conversation: Conversation, message: Message): Promise<void>;
+}
+
 export interface PipelineDeps {
   kv: KeyValueStore;
   conversations: ConversationStore;
@@ -49,6 +57,12 @@ export interface PipelineDeps {
   clock: Clock;
   logger: Logger;
   settings: PipelineSettings;
+  /** Shared with whoever else writes to conversations (the desk), keyed by addressKey. */
+  lock?: KeyedLock;
+  /** Records and delivers what the bot says; one is made from `channel` when not given. */
+  messenger?: Messenger;
+  /** Human takeover; without it a handoff only marks the conversation waiting. */
+  handoffs?: Handoffs;
 }
 
 interface Claim {
@@ -64,11 +78,14 @@ interface RecordedClaim {
 
 export class Pipeline implements InboundHandler {
   readonly #deps: PipelineDeps;
-  readonly #lock = new KeyedLock();
+  readonly #lock: KeyedLock;
+  readonly #messenger: Messenger;
   readonly #inFlight = new Set<Promise<void>>();
 
   constructor(deps: PipelineDeps) {
     this.#deps = deps;
+    this.#lock = deps.lock ?? new KeyedLock();
+    this.#messenger = deps.messenger ?? new Messenger(deps);
   }
 
   receive(inbound: InboundMessage): Promise<Receipt> {
@@ -109,7 +126,7 @@ export class Pipeline implements InboundHandler {
         return;
       }
       ack({ status: 'accepted', messageId: recorded.message.id, conversationId: recorded.conversation.id });
-      await this.#answer(inbound, recorded.conversation);
+      await this.#answer(inbound, recorded.conversation, recorded.message);
     });
   }
 
@@ -221,11 +238,12 @@ export class Pipeline implements InboundHandler {
   }
 
   /** Understand, route, respond. Never throws: a failure here hands the customer to a person. */
-  async #answer(inbound: InboundMessage, conversation: Conversation): Promise<void> {
+  async #answer(inbound: InboundMessage, conversation: Conversation, message: Message): Promise<void> {
     const { logger, settings } = this.#deps;
     let decision: Decision;
+    let matches: Match[] = [];
     try {
-      const matches = conversation.status === 'bot' ? this.#understand(inbound, conversation) : [];
+      matches = conversation.status === 'bot' ? this.#understand(inbound, conversation) : [];
       decision = decide(conversation, inbound, matches, settings.thresholds);
       if (isKnowledgeGap(decision)) this.#logGap(conversation, inbound, matches);
     } catch (error) {
@@ -241,7 +259,7 @@ export class Pipeline implements InboundHandler {
       'routed',
     );
     try {
-      await this.#respond(conversation, decision);
+      await this.#respond(conversation, decision, matches, message);
     } catch (error) {
       logger.error(
         { err: error, conversationId: conversation.id, decision: decision.kind },
@@ -272,10 +290,17 @@ export class Pipeline implements InboundHandler {
     );
   }
 
-  async #respond(conversation: Conversation, decision: Decision): Promise<void> {
+  async #respond(
+    conversation: Conversation,
+    decision: Decision,
+    matches: Match[],
+    message: Message,
+  ): Promise<void> {
     const locale = conversation.locale;
     switch (decision.kind) {
       case 'hold':
+        // People have it: the bot stays silent and the agents see the message in their thread.
+        await this.#deps.handoffs?.mirror(conversation, message);
         return;
       case 'unsupported':
         await this.#say(conversation, { text: reply('unsupported', locale), quickReplies: [] });
@@ -308,7 +333,7 @@ export class Pipeline implements InboundHandler {
         return;
       }
       case 'handoff':
-        await this.#handOff(conversation, decision);
+        await this.#handOff(conversation, decision, matches);
         return;
     }
   }
@@ -316,72 +341,41 @@ export class Pipeline implements InboundHandler {
   async #handOff(
     conversation: Conversation,
     decision: Extract<Decision, { kind: 'handoff' }>,
+    matches: Match[],
   ): Promise<void> {
     const match: Match | undefined = decision.match;
     const cannedReply: ReplyName = decision.cause === 'non-text' ? 'nonText' : 'handoff';
     const text = match
       ? (await this.#compose(conversation, match.entry)).text
       : reply(cannedReply, conversation.locale);
+    const changes: Partial<Conversation> = match
+      ? { lastIntent: match.entry.id, priority: raisePriority(conversation.priority, match.entry.priority) }
+      : {};
+    const scored = match ? { kbEntryId: match.entry.id, confidence: match.confidence } : {};
+    const { handoffs } = this.#deps;
+    if (handoffs) {
+      await handoffs.handOff(conversation, { reason: decision.reason, text, changes, ...scored }, matches);
+      return;
+    }
     await this.#say(
       conversation,
+      { text, quickReplies: [], ...scored },
       {
-        text,
-        quickReplies: [],
-        ...(match ? { kbEntryId: match.entry.id, confidence: match.confidence } : {}),
-      },
-      {
+        ...changes,
         status: 'waiting',
         handedOffAt: isoNow(this.#deps.clock),
         handoffReason: decision.reason,
         misses: 0,
-        ...(match
-          ? {
-              lastIntent: match.entry.id,
-              priority: raisePriority(conversation.priority, match.entry.priority),
-            }
-          : {}),
       },
     );
   }
 
-  /**
-   * Records a bot message, saving `changes` to the conversation in the same write, and delivers
-   * the message on the conversation's channel.
-   */
   async #say(
     conversation: Conversation,
     content: { text: string; quickReplies: QuickReply[]; kbEntryId?: string; confidence?: number },
     changes: Partial<Conversation> = {},
   ): Promise<void> {
-    const { conversations, clock, logger } = this.#deps;
-    const { message } = await conversations.appendMessage(
-      conversation,
-      { direction: 'out', role: 'bot', attachments: [], ...content },
-      { ...(conversation.firstResponseAt ? {} : { firstResponseAt: isoNow(clock) }), ...changes },
-    );
-    const channel = this.#deps.channel(conversation.address.channel);
-    if (!channel) {
-      logger.error(
-        { conversationId: conversation.id, channel: conversation.address.channel },
-        'no channel to send on',
-      );
-      return;
-    }
-    try {
-      await channel.send(conversation.address, {
-        id: message.id,
-        conversationId: conversation.id,
-        seq: message.seq,
-        role: 'bot',
-        text: message.text,
-        quickReplies: message.quickReplies,
-        attachments: [],
-        locale: conversation.locale,
-      });
-    } catch (error) {
-      // The message stays recorded (the customer sees it when they reconnect or on history).
-      logger.error({ err: error, conversationId: conversation.id, messageId: message.id }, 'send failed');
-    }
+    await this.#messenger.say(conversation, { role: 'bot', ...content }, changes);
   }
 
   #entryButton(id: string, locale: Locale): QuickReply[] {

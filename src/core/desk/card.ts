@@ -1,6 +1,6 @@
 /** What an agent needs to see at a glance on a handed-off conversation's card. Pure. */
 import { localize } from '../../knowledge/localize.js';
-import type { Match } from '../../knowledge/types.js';
+import type { KnowledgeEntry, Match } from '../../knowledge/types.js';
 import type { Conversation, Customer, Locale, Message } from '../model.js';
 import type { DeskCard } from './agent-desk.js';
 
@@ -11,6 +11,8 @@ export interface CardInput {
   messages: Message[];
   /** The knowledge base's best entries for the handoff; [] on later card updates. */
   matches: Match[];
+  /** An entry's answer as the customer would get it (variant, language, variables). */
+  answerOf: (entry: KnowledgeEntry) => string;
   position: number | undefined;
   /** The customer's earlier conversations, newest first. */
   history: Conversation[];
@@ -18,7 +20,7 @@ export interface CardInput {
 }
 
 export function buildCard(input: CardInput): DeskCard {
-  const { conversation, customer, messages, matches, position, history, defaultLocale } = input;
+  const { conversation, customer, messages, matches, answerOf, position, history, defaultLocale } = input;
   const label = (match: Match) =>
     match.entry.title ? localize(match.entry.title, conversation.locale, defaultLocale) : match.entry.id;
   return {
@@ -49,7 +51,7 @@ export function buildCard(input: CardInput): DeskCard {
       .map((match) => ({
         entryId: match.entry.id,
         label: label(match),
-        answer: localize(match.entry.answer, conversation.locale, defaultLocale),
+        answer: answerOf(match.entry),
         confidence: match.confidence,
       })),
     history: history.map((earlier) => ({

@@ -8,8 +8,8 @@
  * reply and a customer's message never interleave their writes.
  */
 
-import { localize } from '../../knowledge/localize.js';
-import type { KnowledgeSource, Match } from '../../knowledge/types.js';
+import { composeAnswer, conversationValues } from '../../knowledge/answer.js';
+import type { KnowledgeEntry, KnowledgeSource, Match } from '../../knowledge/types.js';
 import type { Clock } from '../clock.js';
 import { isoNow } from '../clock.js';
 import type { KeyedLock } from '../keyed-lock.js';
@@ -184,8 +184,7 @@ export class DeskService implements DeskHandler {
   async #sendSuggestion(conversation: Conversation, agent: Agent, entryId: string): Promise<DeskOutcome> {
     const entry = this.#deps.knowledge.current().entries.get(entryId);
     if (!entry) return { status: 'not-found' };
-    const text = localize(entry.answer, conversation.locale, this.#deps.defaultLocale);
-    return this.#reply(conversation, agent, text, []);
+    return this.#reply(conversation, agent, await this.#answerText(conversation, entry), []);
   }
 
   /** The first claim wins, atomically across every process sharing the store. */
@@ -242,7 +241,8 @@ export class DeskService implements DeskHandler {
     const { conversation: updated } = await messenger.say(
       conversation,
       { role: 'system', text: deskReplies.handedBack(conversation.locale) },
-      { status: 'bot', misses: 0 },
+      // The follow-up context from before the handoff no longer applies.
+      { status: 'bot', misses: 0, lastIntent: undefined },
     );
     await kv.delete(claimKey(conversation.id));
     await this.queue.remove(conversation.id);
@@ -304,7 +304,34 @@ export class DeskService implements DeskHandler {
     const history = (await Promise.all(earlierIds.map((id) => conversations.getConversation(id)))).filter(
       (earlier): earlier is Conversation => earlier !== undefined,
     );
-    return buildCard({ conversation, customer, messages, matches, position, history, defaultLocale });
+    const answers = new Map(
+      await Promise.all(
+        matches.map(
+          async (match) => [match.entry.id, await this.#answerText(conversation, match.entry)] as const,
+        ),
+      ),
+    );
+    return buildCard({
+      conversation,
+      customer,
+      messages,
+      matches,
+      answerOf: (entry) => answers.get(entry.id) ?? '',
+      position,
+      history,
+      defaultLocale,
+    });
+  }
+
+  /** The entry's answer as the bot would give it here: platform variant, language, variables. */
+  async #answerText(conversation: Conversation, entry: KnowledgeEntry): Promise<string> {
+    const customer = await this.#deps.conversations.getCustomer(conversation.customerId);
+    return composeAnswer(entry, this.#deps.knowledge.current(), {
+      channel: conversation.address.channel,
+      locale: conversation.locale,
+      fallback: this.#deps.defaultLocale,
+      values: conversationValues(conversation, customer),
+    }).text;
   }
 
   #stripNotePrefix(text: string): string | undefined {
