@@ -14,6 +14,7 @@ import type { ConversationStore } from '../core/store/conversation-store.js';
 import type { KeyValueStore } from '../core/store/key-value.js';
 import { slackChannelFactory } from './slack/index.js';
 import { teamsFactory } from './teams/index.js';
+import { telegramFactory } from './telegram/index.js';
 import { wechatChannelFactory } from './wechat/index.js';
 
 export interface ChannelContext {
@@ -41,6 +42,7 @@ export interface ChannelFactory {
 }
 
 export const CHANNEL_FACTORIES: ChannelFactory[] = [
+  telegramFactory,
   wechatChannelFactory,
   slackChannelFactory,
   teamsFactory,
