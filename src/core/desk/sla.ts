@@ -90,7 +90,7 @@ export class SlaWatch {
     if (due <= reached) return;
     const { conversations, desk, messenger, lock } = this.#deps;
     const conversation = await conversations.getConversation(conversationId);
-    if (!conversation || conversation.status !== 'waiting') return;
+    if (conversation?.status !== 'waiting') return;
     const thread = threadOf(conversation);
     const agentDesk = desk();
     if (due >= 1 && reached < 1 && thread && agentDesk) {
