@@ -112,6 +112,7 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
     defaultLocale: config.defaultLocale,
     desk: () => desk,
     notePrefixes: config.desk.notePrefixes,
+    ...(config.routing.businessHours ? { businessHours: config.routing.businessHours } : {}),
   });
   const sla = new SlaWatch({
     kv: store,
@@ -127,6 +128,7 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
       escalateAfterMs: config.desk.escalateAfterSeconds * 1000,
     },
     card: (id) => deskService.cardFor(id),
+    ...(config.routing.businessHours ? { businessHours: config.routing.businessHours } : {}),
   });
 
   const pipeline = new Pipeline({
@@ -140,7 +142,7 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
     messenger,
     handoffs: deskService,
     settings: {
-      thresholds: config.knowledge,
+      routing: { ...config.knowledge, ...config.routing },
       defaultLocale: config.defaultLocale,
       dedupeTtlMs: config.dedupe.ttlSeconds * 1000,
     },

@@ -32,6 +32,22 @@ export interface Customer {
   tier: CustomerTier;
   attributes: Record<string, string>;
   createdAt: string;
+  /**
+   * Contact details the customer gave in a message, as `phone:+8613800138000` / `email:a@b.cn`:
+   * what links them across channels (src/core/identity/, docs/privacy.md), and what erasing them removes.
+   */
+  contacts?: string[];
+  /** Set on a customer who turned out to be an earlier one: their identities and history moved there. */
+  mergedInto?: string;
+  /** Customers merged into this one, and by which kind of detail: enough to audit or undo a link. */
+  linked?: CustomerLink[];
+}
+
+export interface CustomerLink {
+  customerId: string;
+  identities: string[];
+  via: 'phone' | 'email';
+  at: string;
 }
 
 export type ConversationStatus = 'bot' | 'waiting' | 'agent' | 'closed';
@@ -48,12 +64,15 @@ export function raisePriority(current: Priority, wanted: Priority | undefined): 
 
 export interface Conversation {
   id: string;
+  /** May name a customer since linked to an earlier one: ConversationStore.getCustomer resolves it. */
   customerId: string;
   address: Address;
   status: ConversationStatus;
   priority: Priority;
   locale: Locale;
   lastIntent?: string;
+  /** The customer's last text, folded (case, spaces, punctuation), to notice them repeating it. */
+  lastCustomerText?: string;
   lastSentiment?: number;
   /** Why the conversation went to a person, in words an admin can read. */
   handoffReason?: string;
@@ -63,6 +82,8 @@ export interface Conversation {
   assigneeName?: string;
   /** The short ticket number the customer sees once the conversation is handed off ("A7K2"). */
   ticket?: string;
+  /** The knowledge base's best entries at the handoff, offered to agents on the card. */
+  suggestions?: { entryId: string; confidence: number }[];
   openedAt: string;
   firstResponseAt?: string;
   handedOffAt?: string;

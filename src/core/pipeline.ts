@@ -15,6 +15,8 @@ import type { Channel, InboundHandler, Receipt } from './channel.js';
 import type { Clock } from './clock.js';
 import { isoNow } from './clock.js';
 import type { HandoffMessage } from './desk/desk-service.js';
+import { extractContactDetails, hasContactDetails } from './identity/contact-details.js';
+import { linkByContact } from './identity/link-customers.js';
 import { KeyedLock } from './keyed-lock.js';
 import { detectLocale } from './language.js';
 import type { Logger } from './logger.js';
@@ -33,12 +35,13 @@ import {
 } from './model.js';
 import { maskPersonalData } from './privacy/mask.js';
 import { PAYLOAD_HANDOFF, PAYLOAD_KB_PREFIX, type ReplyName, reply } from './replies.js';
-import { type Decision, decide, isKnowledgeGap, type RoutingThresholds, understand } from './route.js';
+import { type Decision, decide, isKnowledgeGap, type RoutingSettings, understand } from './route.js';
+import { readMood } from './routing/sentiment.js';
 import type { ConversationStore } from './store/conversation-store.js';
 import type { KeyValueStore } from './store/key-value.js';
 
 export interface PipelineSettings {
-  thresholds: RoutingThresholds;
+  routing: RoutingSettings;
   defaultLocale: Locale;
   dedupeTtlMs: number;
 }
@@ -47,6 +50,8 @@ export interface PipelineSettings {
 export interface Handoffs {
   handOff(conversation: Conversation, handoff: HandoffMessage, matches: Match[]): Promise<Conversation>;
   mirror(conversation: Conversation, message: Message): Promise<void>;
+  /** The answer to "where is my ticket?", or undefined when the text is not that question. */
+  ticketStatus(text: string, locale: Locale): Promise<string | undefined>;
 }
 
 export interface PipelineDeps {
@@ -69,6 +74,13 @@ interface Claim {
   messageId: string;
   /** True when this delivery is the first: nothing can have been recorded for it yet. */
   first: boolean;
+}
+
+interface Recorded {
+  message: Message;
+  conversation: Conversation;
+  /** The customer sent the same text as their previous message. */
+  repeated: boolean;
 }
 
 interface RecordedClaim {
@@ -107,7 +119,7 @@ export class Pipeline implements InboundHandler {
       return;
     }
     await this.#lock.run(addressKey(inbound.address), async () => {
-      let recorded: { message: Message; conversation: Conversation };
+      let recorded: Recorded;
       try {
         const earlier = claim.first
           ? undefined
@@ -126,7 +138,7 @@ export class Pipeline implements InboundHandler {
         return;
       }
       ack({ status: 'accepted', messageId: recorded.message.id, conversationId: recorded.conversation.id });
-      await this.#answer(inbound, recorded.conversation, recorded.message);
+      await this.#answer(inbound, recorded);
     });
   }
 
@@ -149,10 +161,7 @@ export class Pipeline implements InboundHandler {
     return { messageId: value.messageId, first: created };
   }
 
-  async #record(
-    inbound: InboundMessage,
-    claim: Claim,
-  ): Promise<{ message: Message; conversation: Conversation }> {
+  async #record(inbound: InboundMessage, claim: Claim): Promise<Recorded> {
     const { conversations, kv, settings } = this.#deps;
     const identity = encodePlatformId(inbound.address.channel, inbound.address.userId);
     const customer =
@@ -173,6 +182,8 @@ export class Pipeline implements InboundHandler {
     // A retried delivery whose first attempt stored the message but failed afterwards (before the
     // ack): the message is there already and must not be stored twice.
     const stored = claim.first ? undefined : await this.#findRecent(conversation, claim.messageId);
+    const folded = foldText(inbound.text);
+    const repeated = folded !== '' && folded === conversation.lastCustomerText;
     const result = stored
       ? { message: stored, conversation }
       : await conversations.appendMessage(
@@ -187,7 +198,7 @@ export class Pipeline implements InboundHandler {
             ...(inbound.platformMessageId ? { platformMessageId: inbound.platformMessageId } : {}),
             ...(inbound.unsupportedKind ? { unsupportedKind: inbound.unsupportedKind } : {}),
           },
-          {},
+          folded === '' ? {} : { lastCustomerText: folded },
           { indexPlatformId: this.#deps.channel(inbound.address.channel)?.capabilities.edits ?? false },
         );
     await kv.set<RecordedClaim>(
@@ -195,7 +206,7 @@ export class Pipeline implements InboundHandler {
       { messageId: result.message.id, conversationId: result.conversation.id },
       settings.dedupeTtlMs,
     );
-    return result;
+    return { ...result, repeated: repeated && !stored };
   }
 
   /**
@@ -238,13 +249,19 @@ export class Pipeline implements InboundHandler {
   }
 
   /** Understand, route, respond. Never throws: a failure here hands the customer to a person. */
-  async #answer(inbound: InboundMessage, conversation: Conversation, message: Message): Promise<void> {
+  async #answer(inbound: InboundMessage, { conversation, message, repeated }: Recorded): Promise<void> {
     const { logger, settings } = this.#deps;
+    await this.#linkContacts(conversation, inbound);
+    // Asked before routing: a waiting customer asking about their ticket gets an answer, not silence.
+    if (conversation.status !== 'agent' && (await this.#answerTicketStatus(conversation, inbound))) return;
     let decision: Decision;
     let matches: Match[] = [];
     try {
       matches = conversation.status === 'bot' ? this.#understand(inbound, conversation) : [];
-      decision = decide(conversation, inbound, matches, settings.thresholds);
+      decision = decide(conversation, inbound, matches, settings.routing, {
+        mood: readMood(inbound.text),
+        repeated,
+      });
       if (isKnowledgeGap(decision)) this.#logGap(conversation, inbound, matches);
     } catch (error) {
       logger.error({ err: error, conversationId: conversation.id }, 'understanding failed; handing off');
@@ -266,6 +283,37 @@ export class Pipeline implements InboundHandler {
         'responding failed',
       );
     }
+  }
+
+  /**
+   * A phone number or e-mail the customer gave links this chat to the same person on other
+   * channels (docs/privacy.md), so history follows them. Never fails the message.
+   */
+  async #linkContacts(conversation: Conversation, inbound: InboundMessage): Promise<void> {
+    const details = extractContactDetails(inbound.text);
+    if (!hasContactDetails(details)) return;
+    const { kv, conversations, logger } = this.#deps;
+    try {
+      const customer = await conversations.getCustomer(conversation.customerId);
+      if (!customer) return;
+      const link = await linkByContact(kv, conversations, customer, details);
+      if (link.linked) {
+        logger.info(
+          { customerId: link.customerId, conversationId: conversation.id },
+          'customer linked across channels',
+        );
+      }
+    } catch (error) {
+      logger.error({ err: error, conversationId: conversation.id }, 'linking the customer by contact failed');
+    }
+  }
+
+  async #answerTicketStatus(conversation: Conversation, inbound: InboundMessage): Promise<boolean> {
+    if (inbound.action || !this.#deps.handoffs) return false;
+    const status = await this.#deps.handoffs.ticketStatus(inbound.text, conversation.locale);
+    if (status === undefined) return false;
+    await this.#say(conversation, { text: status, quickReplies: [] });
+    return true;
   }
 
   #understand(inbound: InboundMessage, conversation: Conversation): Match[] {
@@ -348,9 +396,11 @@ export class Pipeline implements InboundHandler {
     const text = match
       ? (await this.#compose(conversation, match.entry)).text
       : reply(cannedReply, conversation.locale);
-    const changes: Partial<Conversation> = match
-      ? { lastIntent: match.entry.id, priority: raisePriority(conversation.priority, match.entry.priority) }
-      : {};
+    const priority = raisePriority(
+      raisePriority(conversation.priority, match?.entry.priority),
+      decision.priority,
+    );
+    const changes: Partial<Conversation> = { priority, ...(match ? { lastIntent: match.entry.id } : {}) };
     const scored = match ? { kbEntryId: match.entry.id, confidence: match.confidence } : {};
     const { handoffs } = this.#deps;
     if (handoffs) {
@@ -420,6 +470,11 @@ function entryQuickReply(entry: KnowledgeEntry, locale: Locale, fallback: Locale
     ? localize(entry.title, locale, fallback)
     : (entry.questions.find((q) => detectLocale(q) === locale) ?? entry.questions[0] ?? entry.id);
   return { label, payload: `${PAYLOAD_KB_PREFIX}${entry.id}` };
+}
+
+/** Case, spaces and punctuation folded away: "Where is my parcel?" repeats "where is my parcel". */
+function foldText(text: string): string {
+  return text.toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
 }
 
 function recordedKey(inbound: InboundMessage): string {

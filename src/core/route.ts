@@ -4,12 +4,29 @@
  */
 import { matchWithFollowUps } from '../knowledge/follow-ups.js';
 import type { KnowledgeBase, Match } from '../knowledge/types.js';
-import type { Conversation, InboundMessage } from './model.js';
+import type { Conversation, InboundMessage, Priority } from './model.js';
 import { PAYLOAD_HANDOFF, PAYLOAD_KB_PREFIX } from './replies.js';
+import { asksForPerson } from './routing/human-request.js';
+import type { Mood } from './routing/sentiment.js';
 
 export interface RoutingThresholds {
   answerThreshold: number;
   suggestThreshold: number;
+}
+
+/** The routing settings of config/switchboard.yaml (`knowledge` thresholds and `routing`). */
+export interface RoutingSettings extends RoutingThresholds {
+  missesBeforeHandoff: number;
+  angerThreshold: number;
+  urgencyThreshold: number;
+  handoffOnRepeat: boolean;
+}
+
+/** What the pipeline read from the message besides its meaning. */
+export interface Signals {
+  mood: Mood;
+  /** The customer sent the same text as their previous message. */
+  repeated: boolean;
 }
 
 export type Decision =
@@ -19,9 +36,9 @@ export type Decision =
   | { kind: 'suggest'; matches: Match[]; reason: string }
   /** A message kind the bot cannot read: say so politely and ask for text. */
   | { kind: 'unsupported'; reason: string }
-  | { kind: 'handoff'; match?: Match; cause: HandoffCause; reason: string };
+  | { kind: 'handoff'; match?: Match; cause: HandoffCause; reason: string; priority?: Priority };
 
-export type HandoffCause = 'customer-request' | 'kb-handoff' | 'no-match' | 'non-text';
+export type HandoffCause = 'customer-request' | 'kb-handoff' | 'no-match' | 'non-text' | 'upset' | 'repeat';
 
 /**
  * What the knowledge base made of the message: at most 3, best first. `followUps` are the ids the
@@ -50,8 +67,28 @@ export function decide(
   conversation: Conversation,
   inbound: InboundMessage,
   matches: Match[],
-  thresholds: RoutingThresholds,
+  settings: RoutingSettings,
+  signals: Signals = { mood: { anger: 0, urgency: 0, cues: [] }, repeated: false },
 ): Decision {
+  const decision = route(conversation, inbound, matches, settings, signals);
+  // Urgency does not send a question the bot can answer to a person, but a handoff goes first in the queue.
+  return decision.kind === 'handoff' && signals.mood.urgency >= settings.urgencyThreshold
+    ? {
+        ...decision,
+        priority: 'urgent',
+        reason: `${decision.reason}; urgent (${signals.mood.cues.join(', ')})`,
+      }
+    : decision;
+}
+
+function route(
+  conversation: Conversation,
+  inbound: InboundMessage,
+  matches: Match[],
+  settings: RoutingSettings,
+  { mood, repeated }: Signals,
+): Decision {
+  const thresholds = settings;
   if (conversation.status === 'waiting' || conversation.status === 'agent') {
     return {
       kind: 'hold',
@@ -63,6 +100,20 @@ export function decide(
   }
   if (inbound.action?.payload === PAYLOAD_HANDOFF) {
     return { kind: 'handoff', cause: 'customer-request', reason: 'the customer pressed "talk to a person"' };
+  }
+  if (asksForPerson(inbound.text)) {
+    return { kind: 'handoff', cause: 'customer-request', reason: 'the customer asked for a person' };
+  }
+  if (mood.anger >= settings.angerThreshold) {
+    return {
+      kind: 'handoff',
+      cause: 'upset',
+      priority: 'high',
+      reason: `the customer seems upset (anger ${mood.anger.toFixed(1)}: ${mood.cues.join(', ')})`,
+    };
+  }
+  if (repeated && settings.handoffOnRepeat && !inbound.action) {
+    return { kind: 'handoff', cause: 'repeat', reason: 'the customer repeated their last message' };
   }
   if (inbound.text.trim() === '' && !inbound.action) {
     return { kind: 'handoff', cause: 'non-text', reason: 'a message without text (attachment only)' };
@@ -87,12 +138,12 @@ export function decide(
   const bestText = best
     ? `best was "${best.entry.id}" with ${best.confidence.toFixed(2)}`
     : 'nothing matched';
-  if (conversation.misses >= 1) {
+  if (conversation.misses + 1 >= settings.missesBeforeHandoff) {
     // Suggestions were already offered and did not help: guessing again would only frustrate.
     return {
       kind: 'handoff',
       cause: 'no-match',
-      reason: `no confident knowledge-base match twice in a row (${bestText})`,
+      reason: `no confident knowledge-base match ${conversation.misses + 1} times in a row (${bestText})`,
     };
   }
   const candidates = matches.filter((m) => m.confidence >= thresholds.suggestThreshold && !m.entry.handoff);

@@ -61,7 +61,14 @@ beforeEach(async () => {
     clock: systemClock,
     logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) }),
     settings: {
-      thresholds: { answerThreshold: 0.3, suggestThreshold: 0.2 },
+      routing: {
+        answerThreshold: 0.3,
+        suggestThreshold: 0.2,
+        missesBeforeHandoff: 2,
+        angerThreshold: 0.6,
+        urgencyThreshold: 0.4,
+        handoffOnRepeat: true,
+      },
       defaultLocale: 'zh-CN',
       dedupeTtlMs: 60_000,
     },
@@ -281,9 +288,37 @@ describe('pipeline', () => {
     await chat('how do I return an item', 'how long does it take?');
     const answers = (await transcript()).filter((m) => m.role === 'bot').map((m) => m.kbEntryId);
     expect(answers).toEqual(['return.how', 'refund.time']);
-    // Without that context the same question is about delivery times.
-    await chat('how long does it take?');
-    expect((await transcript()).at(-1)?.kbEntryId).toBe('shipping.time');
+    // Without that context (another chat) the same question is about delivery times.
+    const elsewhere = { channel: 'telegram' as const, chatId: '99', userId: '99' };
+    await pipeline.receive(inbound('how long does it take?', { address: elsewhere }));
+    await pipeline.drain();
+    const other = await conversations.findOpenConversation(elsewhere);
+    expect(other && (await conversations.listMessages(other)).at(-1)?.kbEntryId).toBe('shipping.time');
+  });
+
+  it('hands off when the customer asks for a person, is upset, or repeats themselves', async () => {
+    const reasonAfter = async (chatId: string, ...texts: string[]) => {
+      const address = { channel: 'telegram' as const, chatId, userId: chatId };
+      for (const text of texts) {
+        await pipeline.receive(inbound(text, { address }));
+        await pipeline.drain();
+      }
+      return conversations.findOpenConversation(address);
+    };
+    expect(await reasonAfter('201', '我要转人工')).toMatchObject({
+      status: 'waiting',
+      handoffReason: 'the customer asked for a person',
+    });
+    expect(await reasonAfter('202', '你们就是骗子！！！')).toMatchObject({
+      status: 'waiting',
+      priority: 'high',
+      handoffReason: expect.stringContaining('upset (anger'),
+    });
+    expect(await reasonAfter('203', 'where is my parcel', 'Where is my parcel?')).toMatchObject({
+      status: 'waiting',
+      handoffReason: 'the customer repeated their last message',
+    });
+    expect(await reasonAfter('204', 'urgent!! talk to a human')).toMatchObject({ priority: 'urgent' });
   });
 
   it('fills in answer variables and uses the platform’s variant of an answer', async () => {

@@ -2,7 +2,8 @@
  * The Slack customer channel (docs/channels/slack.md): customers write to the app in a DM or
  * mention it in a channel (e.g. a Slack Connect channel shared with them). Events come over HTTP
  * (`/webhooks/slack/events`, `/webhooks/slack/interactions`) or Socket Mode; answers go out with
- * chat.postMessage through one OutboundChain. The agent desk channel is the desk's, not ours.
+ * chat.postMessage through one OutboundChain. With SLACK_AGENT_CHANNEL set, the same app is also
+ * the agent desk (desk.ts, docs/desk.md): that channel's events go to the desk, never to the pipeline.
  */
 import type { SocketModeClient } from '@slack/socket-mode';
 import { WebAPIPlatformError, WebClient } from '@slack/web-api';
@@ -13,6 +14,7 @@ import type { Address, OutboundMessage } from '../../core/model.js';
 import { DEFAULT_RETRY, type DeliveryPolicy, type OutboundChain } from '../../core/outbound.js';
 import type { ChannelContext, ChannelFactory, ChannelModule } from '../registry.js';
 import { toDeliveryError } from './delivery-error.js';
+import { SlackDesk } from './desk.js';
 import {
   type ParseContext,
   parseEventEnvelope,
@@ -21,7 +23,7 @@ import {
   type SlackInbound,
 } from './parse.js';
 import { MAX_TEXT_LENGTH, renderOutbound, type SlackPost } from './render.js';
-import { type SlackInboundReceiver, slackRoutes } from './routes.js';
+import { type SlackInboundReceiver, type SlackReceipt, slackRoutes } from './routes.js';
 import { slackLogger } from './sdk-logger.js';
 import { connectSocketMode } from './socket-mode.js';
 
@@ -41,6 +43,34 @@ export const SLACK_DELIVERY_POLICY: DeliveryPolicy = {
 const API_TIMEOUT_MS = 10_000;
 const FLUSH_ON_STOP_MS = 10_000;
 
+/** The Web API client and the chain every call to Slack goes through: the channel's and the desk's. */
+export interface SlackApi {
+  client: WebClient;
+  chain: OutboundChain;
+}
+
+export function createSlackApi(context: ChannelContext): SlackApi {
+  const { botToken, apiUrl } = context.config.slack;
+  if (!botToken) throw new ConfigError(['SLACK_BOT_TOKEN is required for the Slack channel']);
+  const client = new WebClient(botToken, {
+    slackApiUrl: apiUrl,
+    logger: slackLogger(context.logger),
+    // The OutboundChain owns waiting and retrying; the client makes exactly one attempt.
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    // Methods are names, never URLs: the token goes to the configured Web API and nowhere else.
+    allowAbsoluteUrls: false,
+    timeout: API_TIMEOUT_MS,
+  });
+  return { client, chain: context.outbound(SLACK_DELIVERY_POLICY) };
+}
+
+/** The part of the agent desk the channel hands the agent channel's payloads to. */
+interface AgentChannelReceiver {
+  receiveEvent(body: unknown, context: ParseContext): Promise<SlackReceipt | undefined>;
+  receiveInteraction(payload: unknown, context: ParseContext): Promise<SlackReceipt | undefined>;
+}
+
 export class SlackChannel implements Channel, SlackInboundReceiver {
   readonly name = 'slack' as const;
   readonly capabilities: ChannelCapabilities = {
@@ -57,22 +87,22 @@ export class SlackChannel implements Channel, SlackInboundReceiver {
   #handler: InboundHandler | undefined;
   #socket: SocketModeClient | undefined;
   #socketConnected = false;
+  #desk: AgentChannelReceiver | undefined;
 
-  constructor(context: ChannelContext) {
-    const { botToken, apiUrl } = context.config.slack;
-    if (!botToken) throw new ConfigError(['SLACK_BOT_TOKEN is required for the Slack channel']);
+  constructor(context: ChannelContext, api: SlackApi = createSlackApi(context)) {
     this.#context = context;
-    this.#client = new WebClient(botToken, {
-      slackApiUrl: apiUrl,
-      logger: slackLogger(context.logger),
-      // The OutboundChain owns waiting and retrying; the client makes exactly one attempt.
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      // Methods are names, never URLs: the token goes to the configured Web API and nowhere else.
-      allowAbsoluteUrls: false,
-      timeout: API_TIMEOUT_MS,
-    });
-    this.#chain = context.outbound(SLACK_DELIVERY_POLICY);
+    this.#client = api.client;
+    this.#chain = api.chain;
+  }
+
+  /** Who the bot is, once started. */
+  get identity(): SlackIdentity | undefined {
+    return this.#identity;
+  }
+
+  /** The agent channel's events and button presses go to the desk (over HTTP and Socket Mode alike). */
+  routeAgentChannelTo(desk: AgentChannelReceiver): void {
+    this.#desk = desk;
   }
 
   /** Learns who the bot is (its own messages must never be answered), then opens Socket Mode if configured. */
@@ -124,12 +154,16 @@ export class SlackChannel implements Channel, SlackInboundReceiver {
     };
   }
 
-  receiveEvent(body: unknown): Promise<SlackInbound> {
-    return this.#take(parseEventEnvelope(body, this.#parseContext()));
+  async receiveEvent(body: unknown): Promise<SlackReceipt> {
+    const context = this.#parseContext();
+    const forDesk = await this.#desk?.receiveEvent(body, context);
+    return forDesk ?? this.#take(parseEventEnvelope(body, context));
   }
 
-  receiveInteraction(payload: unknown): Promise<SlackInbound> {
-    return this.#take(parseInteraction(payload, this.#parseContext()));
+  async receiveInteraction(payload: unknown): Promise<SlackReceipt> {
+    const context = this.#parseContext();
+    const forDesk = await this.#desk?.receiveInteraction(payload, context);
+    return forDesk ?? this.#take(parseInteraction(payload, context));
   }
 
   /** Hands a parsed message to the pipeline; resolves once it is recorded (then Slack may be acked). */
@@ -188,7 +222,12 @@ export class SlackChannel implements Channel, SlackInboundReceiver {
       throw new ConfigError(['SLACK_BOT_TOKEN must be a bot token: auth.test returned no bot user']);
     }
     const { agentChannel } = this.#context.config.slack;
-    return { botUserId: auth.user_id, botId: auth.bot_id, ...(agentChannel ? { agentChannel } : {}) };
+    return {
+      botUserId: auth.user_id,
+      botId: auth.bot_id,
+      ...(agentChannel ? { agentChannel } : {}),
+      ...(auth.url ? { workspaceUrl: auth.url } : {}),
+    };
   }
 
   #parseContext(): ParseContext {
@@ -201,11 +240,22 @@ export const slackChannelFactory: ChannelFactory = {
   name: 'slack',
   enabled: (config) => Boolean(config.slack.botToken),
   async create(context): Promise<ChannelModule> {
-    const channel = new SlackChannel(context);
-    const { signingSecret, appToken } = context.config.slack;
+    const api = createSlackApi(context);
+    const channel = new SlackChannel(context, api);
+    const { signingSecret, appToken, agentChannel } = context.config.slack;
+    const desk = agentChannel
+      ? new SlackDesk({
+          context,
+          ...api,
+          agentChannel,
+          identity: () => channel.identity,
+        })
+      : undefined;
+    if (desk) channel.routeAgentChannelTo(desk);
+    const module: ChannelModule = { channel, ...(desk ? { desk } : {}) };
     if (!signingSecret) {
       context.logger.info('no SLACK_SIGNING_SECRET: Slack events come over Socket Mode only');
-      return { channel };
+      return module;
     }
     if (appToken) context.logger.info('Socket Mode is on; the HTTP routes are mounted too');
     const router = slackRoutes({
@@ -214,6 +264,6 @@ export const slackChannelFactory: ChannelFactory = {
       logger: context.logger,
       receiver: channel,
     });
-    return { channel, router };
+    return { ...module, router };
   },
 };

@@ -15,6 +15,8 @@ export interface SlackIdentity {
   botUserId: string;
   botId: string;
   agentChannel?: string;
+  /** The workspace's address (auth.test `url`, e.g. https://acme.slack.com/), for links to threads. */
+  workspaceUrl?: string;
 }
 
 export interface ParseContext extends SlackIdentity {
@@ -73,13 +75,13 @@ const event = z.looseObject({
   deleted_ts: z.string().optional(),
 });
 
-const envelope = z.looseObject({
+export const eventEnvelopeSchema = z.looseObject({
   type: z.string(),
   challenge: z.string().optional(),
   event: event.optional(),
 });
 
-const interaction = z.looseObject({
+export const interactionSchema = z.looseObject({
   type: z.string(),
   user: z.looseObject({ id: z.string(), name: z.string().optional() }).optional(),
   channel: z.looseObject({ id: z.string() }).optional(),
@@ -97,15 +99,15 @@ const interaction = z.looseObject({
   trigger_id: z.string().optional(),
 });
 
-type SlackEvent = z.infer<typeof event>;
+export type SlackEvent = z.infer<typeof event>;
 type SlackFile = z.infer<typeof file>;
 
 /** Message subtypes that carry what a person wrote (docs.slack.dev/reference/events/message). */
-const CONTENT_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast', 'me_message']);
+export const CONTENT_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast', 'me_message']);
 
 /** An Events API request body (HTTP) or Socket Mode `events_api` payload. */
 export function parseEventEnvelope(body: unknown, context: ParseContext): SlackInbound {
-  const parsed = envelope.safeParse(body);
+  const parsed = eventEnvelopeSchema.safeParse(body);
   if (!parsed.success) throw invalid('event', parsed.error);
   const { type, challenge } = parsed.data;
   if (type === 'url_verification') {
@@ -212,7 +214,7 @@ function changeOf(slackEvent: SlackEvent, inbound: InboundMessage, mentioned: bo
 
 /** An interactivity payload (the form field `payload`, or Socket Mode's `interactive` payload). */
 export function parseInteraction(body: unknown, context: ParseContext): SlackInbound {
-  const parsed = interaction.safeParse(body);
+  const parsed = interactionSchema.safeParse(body);
   if (!parsed.success) throw invalid('interaction payload', parsed.error);
   const { type, user, channel, message, actions, trigger_id } = parsed.data;
   if (type !== 'block_actions') return ignored(`a ${type} interaction`);
@@ -289,7 +291,7 @@ export function isSlackFileUrl(url: string): boolean {
   );
 }
 
-function parseFiles(files: SlackFile[] | undefined): Attachment[] {
+export function parseFiles(files: SlackFile[] | undefined): Attachment[] {
   return (files ?? [])
     .filter((f) => f.mode !== 'tombstone' && f.mode !== 'hidden_by_limit')
     .map((f) => {
@@ -313,7 +315,10 @@ function kindOf(mime: string | undefined): AttachmentKind {
   return 'file';
 }
 
-function isFromBot(message: { user?: string; bot_id?: string | null }, context: SlackIdentity): boolean {
+export function isFromBot(
+  message: { user?: string; bot_id?: string | null },
+  context: SlackIdentity,
+): boolean {
   return Boolean(message.bot_id) || message.user === context.botUserId;
 }
 
@@ -322,7 +327,7 @@ function mentions(text: string | null | undefined, botUserId: string): boolean {
 }
 
 /** A reply's thread; a thread's root carries its own ts as thread_ts and is not "in" a thread. */
-function replyThread(ts: string, threadTs: string | undefined): string | undefined {
+export function replyThread(ts: string, threadTs: string | undefined): string | undefined {
   return threadTs && threadTs !== ts ? threadTs : undefined;
 }
 

@@ -78,7 +78,7 @@ function renderButtons(quickReplies: QuickReply[]): ActionsBlock[] {
 }
 
 /** A link for http(s) files; anything else (a platform file id, a `javascript:` url) by name only. */
-function renderAttachment(attachment: Attachment): string {
+export function renderAttachment(attachment: Attachment): string {
   const name = escapeMrkdwn(attachment.name ?? attachment.kind);
   const url = attachment.url;
   if (!url || !/^https?:\/\//i.test(url)) return `📎 ${name}`;
@@ -118,7 +118,7 @@ function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
 
-function truncate(text: string, max: number): string {
+export function truncate(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }

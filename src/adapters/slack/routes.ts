@@ -6,14 +6,20 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Clock } from '../../core/clock.js';
+import type { DeskOutcome } from '../../core/desk/agent-desk.js';
 import { ValidationError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { SlackInbound } from './parse.js';
 import { verifySlackSignature } from './verify.js';
 
+/** What became of a payload: the customer channel's parse result, or the agent desk's outcome. */
+export type SlackReceipt =
+  | SlackInbound
+  | { kind: 'desk'; status: DeskOutcome['status'] | 'ignored' | 'pending' };
+
 export interface SlackInboundReceiver {
-  receiveEvent(body: unknown): Promise<SlackInbound>;
-  receiveInteraction(payload: unknown): Promise<SlackInbound>;
+  receiveEvent(body: unknown): Promise<SlackReceipt>;
+  receiveInteraction(payload: unknown): Promise<SlackReceipt>;
 }
 
 export interface SlackRoutesOptions {

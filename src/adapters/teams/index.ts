@@ -5,7 +5,8 @@
  *   verify (JWT, botbuilder) -> parse -> pipeline.receive -> 200      (Teams re-sends after 15 s)
  *   answer: OutboundChain -> CloudAdapter.continueConversationAsync -> Bot Connector
  *
- * The agents' channel (TEAMS_AGENT_CHANNEL) belongs to the agent desk, not to this channel.
+ * The agents' channel (TEAMS_AGENT_CHANNEL) belongs to the agent desk (desk.ts): its activities
+ * come in at the same route, are authenticated the same way, and are handed to the desk.
  */
 
 import {
@@ -30,6 +31,8 @@ import type { Address, OutboundMessage } from '../../core/model.js';
 import { DEFAULT_RETRY, type DeliveryPolicy, type OutboundChain } from '../../core/outbound.js';
 import type { ChannelContext, ChannelFactory } from '../registry.js';
 import { createConnectorHttpClient } from './connector-http.js';
+import { type ConnectorConversations, type DeskTurnOutcome, TeamsDesk, type WithConnector } from './desk.js';
+import { isFromChannel } from './desk-parse.js';
 import { parseActivity, readActivity, type TeamsActivity } from './parse.js';
 import { renderOutbound, type TeamsActivityOut } from './render.js';
 
@@ -48,8 +51,8 @@ type AuthenticateRequestResult = Awaited<
   ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>
 >;
 
-/** What the HTTP answer reports: the pipeline's receipt status, or that the activity was not for it. */
-type TurnOutcome = Receipt['status'];
+/** What the HTTP answer reports: the pipeline's receipt status, the desk's outcome, or that the activity was not for it. */
+type TurnOutcome = Receipt['status'] | DeskTurnOutcome;
 
 /** Bot id for proactive sends when there is no app id (emulator mode): with auth off it is only a label. */
 const EMULATOR_BOT_ID = 'switchboard-emulator';
@@ -59,7 +62,16 @@ export const teamsFactory: ChannelFactory = {
   enabled: (config) => Boolean(config.teams.appId) || config.teams.emulator,
   async create(context) {
     const channel = new TeamsChannel(context);
-    return { channel, router: channel.router() };
+    const { agentChannel } = context.config.teams;
+    if (!agentChannel) return { channel, router: channel.router() };
+    const desk = new TeamsDesk({
+      context,
+      channelId: agentChannel,
+      connector: channel.connector,
+      chain: channel.chain,
+    });
+    channel.attachDesk(desk);
+    return { channel, desk, router: channel.router() };
   },
 };
 
@@ -82,6 +94,7 @@ export class TeamsChannel implements Channel {
   readonly #botAppId: string;
   #handler: InboundHandler | undefined;
   #receiving = false;
+  #desk: TeamsDesk | undefined;
 
   constructor(context: ChannelContext) {
     this.#context = context;
@@ -105,6 +118,29 @@ export class TeamsChannel implements Channel {
       );
     }
   }
+
+  /** The agents' channel's activities go to `desk` (TEAMS_AGENT_CHANNEL). */
+  attachDesk(desk: TeamsDesk): void {
+    this.#desk = desk;
+  }
+
+  /** The outbound chain, shared with the agent desk: Teams' app-wide limit covers both. */
+  get chain(): OutboundChain {
+    return this.#chain;
+  }
+
+  /** Bot Connector calls for the agent desk, with the channel's credentials and one-attempt HTTP client. */
+  readonly connector: WithConnector = async (reference, call) => {
+    let result: Awaited<ReturnType<typeof call>> | undefined;
+    await this.#adapter.continueConversationAsync(this.#botAppId, reference, async (turn) => {
+      const client = turn.turnState.get(turn.adapter.ConnectorClientKey) as
+        | { conversations: ConnectorConversations }
+        | undefined;
+      if (!client) throw new Error('botbuilder gave the turn no ConnectorClient');
+      result = await call(client.conversations);
+    });
+    return result as Awaited<ReturnType<typeof call>>;
+  };
 
   async start(handler: InboundHandler): Promise<void> {
     this.#handler = handler;
@@ -227,6 +263,9 @@ export class TeamsChannel implements Channel {
     // Kept without the message's id: the reference is then the same for every message of the chat,
     // and a proactive send goes to the conversation (or the channel thread its id names).
     const { activityId: _replyTo, ...reference } = TurnContext.getConversationReference(turn.activity);
+    if (this.#desk && isFromChannel(activity, this.#desk.channelId)) {
+      return this.#desk.receive(activity, reference);
+    }
     const event = parseActivity(activity, {
       reference: reference as Record<string, unknown>,
       ...(config.teams.agentChannel ? { agentChannel: config.teams.agentChannel } : {}),

@@ -15,11 +15,15 @@ const account = z.looseObject({
   id: z.string().min(1),
   name: z.string().optional(),
   role: z.string().optional(),
+  /** The person's Microsoft Entra object id: the same in every team and chat (Teams user ids are per bot). */
+  aadObjectId: z.string().optional(),
 });
 
 const activitySchema = z.looseObject({
   type: z.string().min(1),
   id: z.string().min(1).optional(),
+  /** On a card button press: the id of the message holding the card. */
+  replyToId: z.string().optional(),
   serviceUrl: z.string().min(1),
   timestamp: z.string().optional(),
   locale: z.string().optional(),
@@ -57,6 +61,7 @@ const activitySchema = z.looseObject({
       eventType: z.string().optional(),
       teamsChannelId: z.string().optional(),
       channel: z.looseObject({ id: z.string().optional() }).optional(),
+      tenant: z.looseObject({ id: z.string().optional() }).optional(),
     })
     .optional(),
 });
@@ -195,7 +200,7 @@ export function addressOf(activity: TeamsActivity, reference: Record<string, unk
   };
 }
 
-function threadRootOf(activity: TeamsActivity): string | undefined {
+export function threadRootOf(activity: TeamsActivity): string | undefined {
   return /;messageid=(\d+)/.exec(activity.conversation.id)?.[1];
 }
 
@@ -204,7 +209,7 @@ function isGroupChat(activity: TeamsActivity): boolean {
   return isGroup === true || conversationType === 'channel' || conversationType === 'groupChat';
 }
 
-function channelOf(activity: TeamsActivity): string | undefined {
+export function channelOf(activity: TeamsActivity): string | undefined {
   return (
     activity.channelData?.channel?.id ??
     activity.channelData?.teamsChannelId ??
@@ -224,7 +229,7 @@ function botMentions(activity: TeamsActivity): string[] {
   );
 }
 
-function messageText(activity: TeamsActivity): string {
+export function messageText(activity: TeamsActivity): string {
   let text = activity.text ?? '';
   // "<at>Bot</at> where is my parcel" -> "where is my parcel"; other people's mentions keep their name.
   for (const mention of botMentions(activity)) text = text.split(mention).join(' ');
@@ -245,7 +250,7 @@ const fileDownloadInfo = z.looseObject({
   fileType: z.string().optional(),
 });
 
-function parseAttachment(attachment: TeamsAttachment): Attachment[] {
+export function parseAttachment(attachment: TeamsAttachment): Attachment[] {
   const { contentType = '', contentUrl, name } = attachment;
   // Teams repeats a formatted message as a text/html attachment: the text already has it.
   if (contentType === 'text/html') return [];

@@ -29,10 +29,12 @@ export interface AdaptiveCard {
   version: string;
   body: unknown[];
   actions: CardAction[];
+  /** Teams' own card options: `width: 'Full'` uses the whole message width. */
+  msteams?: { width: 'Full' };
 }
 
 export type CardAction =
-  | { type: 'Action.Submit'; title: string; data: Record<string, string> }
+  | { type: 'Action.Submit'; title: string; data: Record<string, string>; style?: 'positive' | 'destructive' }
   | { type: 'Action.OpenUrl'; title: string; url: string };
 
 export interface TeamsActivityOut {
@@ -40,11 +42,19 @@ export interface TeamsActivityOut {
   text?: string;
   textFormat?: 'markdown';
   attachments?: TeamsAttachmentOut[];
+  /** @mentions in `text` (`<at>Name</at>`), so Teams notifies the person. */
+  entities?: { type: 'mention'; text: string; mentioned: { id: string; name: string } }[];
 }
 
 export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
-export function renderOutbound(message: OutboundMessage, maxBytes = MAX_ACTIVITY_BYTES): TeamsActivityOut[] {
+/** What rendering reads of a message; the agent desk renders its thread posts with it too. */
+export type RenderableMessage = Pick<OutboundMessage, 'text' | 'attachments' | 'quickReplies'>;
+
+export function renderOutbound(
+  message: RenderableMessage,
+  maxBytes = MAX_ACTIVITY_BYTES,
+): TeamsActivityOut[] {
   const attachments = renderAttachments(message);
   const fits = (text: string) => size(textActivity(text)) <= maxBytes;
   const texts = message.text.trim() === '' ? [] : splitToFit(message.text.trim(), fits);
@@ -60,7 +70,7 @@ function textActivity(text: string): TeamsActivityOut {
   return { type: 'message', text: escapeMarkdown(text), textFormat: 'markdown' };
 }
 
-function renderAttachments(message: OutboundMessage): TeamsAttachmentOut[] {
+function renderAttachments(message: RenderableMessage): TeamsAttachmentOut[] {
   const images = message.attachments.flatMap((a): TeamsAttachmentOut[] =>
     a.kind === 'image' && a.url
       ? [{ contentType: a.mime ?? 'image/png', contentUrl: a.url, ...(a.name ? { name: a.name } : {}) }]

@@ -9,6 +9,7 @@ import { type Clock, isoNow } from '../../core/clock.js';
 import { NotFoundError, UnsupportedMediaTypeError } from '../../core/errors.js';
 import {
   type Address,
+  type Conversation,
   encodePlatformId,
   type Message,
   newId,
@@ -128,7 +129,7 @@ export class WebchatChannel implements Channel {
   async #getSession(req: Request, res: Response): Promise<void> {
     const sessionId = await this.#knownSession(req.params.sessionId);
     const conversation = await this.#options.conversations.findOpenConversation(sessionAddress(sessionId));
-    const messages = conversation ? await this.#options.conversations.listMessages(conversation) : [];
+    const messages = conversation ? await this.#customerTranscript(conversation) : [];
     res.json({
       sessionId,
       conversation: conversation ? renderConversation(conversation) : null,
@@ -173,11 +174,17 @@ export class WebchatChannel implements Channel {
     subscriber.finishReplay(after ? await this.#missedSince(sessionId, after) : []);
   }
 
+  /** What the customer may see of their conversation: everything but agents' internal notes. */
+  async #customerTranscript(conversation: Conversation): Promise<Message[]> {
+    const messages = await this.#options.conversations.listMessages(conversation);
+    return messages.filter((message) => !message.internal);
+  }
+
   /** Messages after `afterId` in the session's conversation; all of them if the id is from an older one. */
   async #missedSince(sessionId: string, afterId: string): Promise<StreamEvent[]> {
     const conversation = await this.#options.conversations.findOpenConversation(sessionAddress(sessionId));
     if (!conversation) return [];
-    const messages = await this.#options.conversations.listMessages(conversation);
+    const messages = await this.#customerTranscript(conversation);
     const index = messages.findIndex((message) => message.id === afterId);
     return messages
       .slice(index + 1)

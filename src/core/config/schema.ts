@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LOCALES } from '../model.js';
+import { INTERVAL, WEEKDAYS } from '../routing/business-hours.js';
 
 // Numbers come as numbers from the YAML file and as strings from the environment. z.coerce would
 // also turn a key left empty in the file (null), "" or true into 0 or 1 — an answerThreshold of 0
@@ -26,6 +27,14 @@ const flag = z.preprocess(
   },
   z.boolean({ error: 'must be true or false' }),
 );
+const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 export const configSchema = z
@@ -77,6 +86,37 @@ export const configSchema = z
       .strict()
       .prefault({}),
     shutdownTimeoutSeconds: seconds(300).default(10),
+    routing: z
+      .object({
+        /** Customer messages in a row without a confident answer before the bot hands off (the first gets suggestions). */
+        missesBeforeHandoff: numeric(number().int().min(1).max(10)).default(2),
+        /** Hand off when a message reads at least this upset (0-1, see docs/routing.md); 1 turns it off. */
+        angerThreshold: share.default(0.6),
+        /** At or above: the conversation is marked urgent. */
+        urgencyThreshold: share.default(0.4),
+        /** Hand off when the customer sends the same message twice in a row (the bot clearly did not help). */
+        handoffOnRepeat: flag.default(true),
+        /** When people are at work; outside these hours a handoff is queued for the next opening. Unset: always open. */
+        businessHours: z
+          .object({
+            timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
+            weekly: z
+              .object(
+                Object.fromEntries(
+                  WEEKDAYS.map((day) => [
+                    day,
+                    z.array(z.string().regex(INTERVAL, 'must be HH:MM-HH:MM, e.g. 09:00-18:00')).optional(),
+                  ]),
+                ),
+              )
+              .strict(),
+            holidays: z.array(z.iso.date({ error: 'must be a date YYYY-MM-DD' })).default([]),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
     desk: z
       .object({
         /** An unclaimed handoff is re-pinged in its thread after this long. */

@@ -67,7 +67,8 @@ export type DeskEvent =
   | { kind: 'send-suggestion'; thread: ThreadRef; agent: Agent; entryId: string; eventId: string };
 
 export type DeskOutcome =
-  | { status: 'done'; conversationId: string }
+  /** `sent`: for send-suggestion, the label of the entry whose answer went to the customer. */
+  | { status: 'done'; conversationId: string; sent?: string }
   | { status: 'duplicate' }
   | { status: 'not-found' }
   /** The conversation is closed: the desk tells the agent instead of relaying into the void. */

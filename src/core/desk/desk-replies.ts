@@ -30,6 +30,14 @@ export const deskReplies = {
       },
       locale,
     ),
+  outOfHours: (locale: Locale, ticket: string, opensAt: string | undefined) =>
+    line(
+      {
+        'zh-CN': `我们的客服同事现在不在线${opensAt ? `，将在 ${opensAt} 起为您处理` : ''}。您的问题已登记（工单号 ${ticket}），可以继续在这里留言补充细节。`,
+        en: `Our team is away right now${opensAt ? ` and will pick this up from ${opensAt}` : ''}. Your request is logged as ticket ${ticket}; add any details here in the meantime.`,
+      },
+      locale,
+    ),
   busy: (locale: Locale, ticket: string) =>
     line(
       {

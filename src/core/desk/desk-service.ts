@@ -9,6 +9,7 @@
  */
 
 import { composeAnswer, conversationValues } from '../../knowledge/answer.js';
+import { localize } from '../../knowledge/localize.js';
 import type { KnowledgeEntry, KnowledgeSource, Match } from '../../knowledge/types.js';
 import type { Clock } from '../clock.js';
 import { isoNow } from '../clock.js';
@@ -16,6 +17,7 @@ import type { KeyedLock } from '../keyed-lock.js';
 import type { Logger } from '../logger.js';
 import type { Messenger } from '../messenger.js';
 import { addressKey, type Conversation, type Locale, type Message } from '../model.js';
+import { type BusinessHours, describeOpening, openingState } from '../routing/business-hours.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { KeyValueStore } from '../store/key-value.js';
 import type {
@@ -29,7 +31,8 @@ import type {
 } from './agent-desk.js';
 import { buildCard } from './card.js';
 import { deskReplies } from './desk-replies.js';
-import { allocateTicket } from './tickets.js';
+import { describeTicket, ticketMention } from './ticket-status.js';
+import { allocateTicket, findTicket } from './tickets.js';
 import { WaitingQueue } from './waiting-queue.js';
 
 export interface DeskServiceDeps {
@@ -44,6 +47,8 @@ export interface DeskServiceDeps {
   defaultLocale: Locale;
   /** Where agents work; undefined when no agent channel is configured (handoffs then only queue). */
   desk: () => AgentDesk | undefined;
+  /** When people are at work; unset: always. */
+  businessHours?: BusinessHours;
   /** Agents mark a reply as an internal note with one of these prefixes (case-insensitive); docs/desk.md. */
   notePrefixes: string[];
 }
@@ -94,7 +99,7 @@ export class DeskService implements DeskHandler {
       conversation,
       {
         role: 'bot',
-        text: `${handoff.text}\n\n${deskReplies.queued(conversation.locale, ticket, position)}`,
+        text: `${handoff.text}\n\n${this.#queuedNotice(conversation.locale, ticket, position)}`,
         ...(handoff.kbEntryId ? { kbEntryId: handoff.kbEntryId, confidence: handoff.confidence } : {}),
       },
       {
@@ -104,9 +109,38 @@ export class DeskService implements DeskHandler {
         handoffReason: handoff.reason,
         ticket,
         misses: 0,
+        suggestions: matches
+          .filter((match) => !match.entry.handoff)
+          .map((match) => ({ entryId: match.entry.id, confidence: match.confidence })),
       },
     );
-    return this.#openThread(said.conversation, matches, position);
+    return this.#openThread(said.conversation, position);
+  }
+
+  /**
+   * A customer asking where a ticket stands ("工单 A7K2 怎么样了"), on any channel: the status line to
+   * answer with, or undefined when the text is not such a question. A bare ticket-shaped word
+   * counts only when it is a real ticket, so product codes are not mistaken for one.
+   */
+  async ticketStatus(text: string, locale: Locale): Promise<string | undefined> {
+    const mention = ticketMention(text);
+    if (!mention) return undefined;
+    if (!mention.explicit && !(await findTicket(this.#deps.kv, mention.ticket))) return undefined;
+    return describeTicket(this.#deps.kv, this.#deps.conversations, mention.ticket, locale, {
+      queue: this.queue,
+      ...(this.#deps.businessHours ? { timeZone: this.#deps.businessHours.timezone } : {}),
+    });
+  }
+
+  /** The ticket and queue place, or, out of hours, when people will be back. */
+  #queuedNotice(locale: Locale, ticket: string, position: number): string {
+    const { businessHours, clock } = this.#deps;
+    const state = businessHours ? openingState(businessHours, clock.now()) : undefined;
+    if (!state || state.open) return deskReplies.queued(locale, ticket, position);
+    const opensAt = state.opensAt
+      ? `${describeOpening(state.opensAt, locale)} (${businessHours?.timezone})`
+      : undefined;
+    return deskReplies.outOfHours(locale, ticket, opensAt);
   }
 
   /** A customer message while people have the conversation: shown in its thread. */
@@ -125,13 +159,21 @@ export class DeskService implements DeskHandler {
   }
 
   async handle(event: DeskEvent): Promise<DeskOutcome> {
-    const { kv, conversations, lock } = this.#deps;
-    const { created } = await kv.setIfAbsent(
-      `desk-event:${event.thread.desk}:${event.eventId}`,
-      1,
-      DESK_EVENT_TTL_MS,
-    );
+    const { kv } = this.#deps;
+    const eventKey = `desk-event:${event.thread.desk}:${event.eventId}`;
+    const { created } = await kv.setIfAbsent(eventKey, 1, DESK_EVENT_TTL_MS);
     if (!created) return { status: 'duplicate' };
+    try {
+      return await this.#handleOnce(event);
+    } catch (error) {
+      // Not done: let the platform's retry of this event do it.
+      await kv.delete(eventKey).catch(() => {});
+      throw error;
+    }
+  }
+
+  async #handleOnce(event: DeskEvent): Promise<DeskOutcome> {
+    const { kv, conversations, lock } = this.#deps;
     const conversationId = await kv.get<string>(threadKey(event.thread));
     const found = conversationId ? await conversations.getConversation(conversationId) : undefined;
     if (!found) return { status: 'not-found' };
@@ -184,7 +226,11 @@ export class DeskService implements DeskHandler {
   async #sendSuggestion(conversation: Conversation, agent: Agent, entryId: string): Promise<DeskOutcome> {
     const entry = this.#deps.knowledge.current().entries.get(entryId);
     if (!entry) return { status: 'not-found' };
-    return this.#reply(conversation, agent, await this.#answerText(conversation, entry), []);
+    const outcome = await this.#reply(conversation, agent, await this.#answerText(conversation, entry), []);
+    const label = entry.title
+      ? localize(entry.title, conversation.locale, this.#deps.defaultLocale)
+      : entry.id;
+    return outcome.status === 'done' ? { ...outcome, sent: label } : outcome;
   }
 
   /** The first claim wins, atomically across every process sharing the store. */
@@ -250,11 +296,11 @@ export class DeskService implements DeskHandler {
     return { status: 'done', conversationId: conversation.id };
   }
 
-  async #openThread(conversation: Conversation, matches: Match[], position: number): Promise<Conversation> {
+  async #openThread(conversation: Conversation, position: number): Promise<Conversation> {
     const desk = this.#deps.desk();
     if (!desk) return conversation;
     try {
-      const thread = await desk.openThread(await this.#card(conversation, matches, position));
+      const thread = await desk.openThread(await this.#card(conversation, position));
       await this.#deps.kv.set(threadKey(thread), conversation.id);
       return await this.#deps.conversations.updateConversation(conversation, { agentThread: { ...thread } });
     } catch (error) {
@@ -274,7 +320,7 @@ export class DeskService implements DeskHandler {
     try {
       await desk.updateCard(
         thread,
-        await this.#card(conversation, [], await this.queue.position(conversation.id)),
+        await this.#card(conversation, await this.queue.position(conversation.id)),
       );
     } catch (error) {
       this.#deps.logger.error(
@@ -287,11 +333,17 @@ export class DeskService implements DeskHandler {
   /** The card of a conversation as it stands now (SLA escalations show it). */
   async cardFor(conversationId: string): Promise<DeskCard | undefined> {
     const conversation = await this.#deps.conversations.getConversation(conversationId);
-    return conversation ? this.#card(conversation, [], await this.queue.position(conversationId)) : undefined;
+    return conversation ? this.#card(conversation, await this.queue.position(conversationId)) : undefined;
   }
 
-  async #card(conversation: Conversation, matches: Match[], position: number | undefined): Promise<DeskCard> {
-    const { conversations, defaultLocale } = this.#deps;
+  async #card(conversation: Conversation, position: number | undefined): Promise<DeskCard> {
+    const { conversations, defaultLocale, knowledge } = this.#deps;
+    const entries = knowledge.current().entries;
+    // Entries removed from the knowledge base since the handoff are no longer offered.
+    const matches: Match[] = (conversation.suggestions ?? []).flatMap(({ entryId, confidence }) => {
+      const entry = entries.get(entryId);
+      return entry ? [{ entry, confidence, question: '', similarity: confidence }] : [];
+    });
     const customer = await conversations.getCustomer(conversation.customerId);
     const messages = await conversations.listMessages(
       conversation,

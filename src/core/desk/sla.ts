@@ -11,6 +11,7 @@ import type { KeyedLock } from '../keyed-lock.js';
 import type { Logger } from '../logger.js';
 import type { Messenger } from '../messenger.js';
 import { addressKey } from '../model.js';
+import { type BusinessHours, openingState } from '../routing/business-hours.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { KeyValueStore } from '../store/key-value.js';
 import type { AgentDesk } from './agent-desk.js';
@@ -33,6 +34,8 @@ export interface SlaDeps {
   clock: Clock;
   logger: Logger;
   settings: SlaSettings;
+  /** Waits count only while people are at work; unset: always. */
+  businessHours?: BusinessHours;
   /** Builds the card the escalation shows. */
   card: (conversationId: string) => Promise<Parameters<AgentDesk['escalate']>[1] | undefined>;
 }
@@ -67,10 +70,14 @@ export class SlaWatch {
 
   /** One pass over the queue: raises every conversation whose wait passed the next level. */
   async tick(): Promise<void> {
-    const { queue, clock, settings, logger } = this.#deps;
+    const { queue, clock, settings, logger, businessHours } = this.#deps;
     const now = clock.now();
+    const state = businessHours ? openingState(businessHours, now) : undefined;
+    // Nobody is there to claim at night: the clock starts again when the team does.
+    if (state && !state.open) return;
+    const countFrom = state?.open ? state.openedAt.toMillis() : 0;
     for (const item of await queue.list()) {
-      const waited = now - Date.parse(item.since);
+      const waited = now - Math.max(Date.parse(item.since), countFrom);
       const due: Level = waited >= settings.escalateAfterMs ? 2 : waited >= settings.remindAfterMs ? 1 : 0;
       try {
         await this.#raise(item.conversationId, due, Math.floor(waited / 60_000));

@@ -7,7 +7,8 @@
 import { randomInt } from 'node:crypto';
 import type { KeyValueStore } from '../store/key-value.js';
 
-const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+export const TICKET_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+const ALPHABET = TICKET_ALPHABET;
 const TICKET = new RegExp(`^[${ALPHABET}]{4,6}$`);
 /** A ticket keeps pointing at its conversation for a year. */
 const TICKET_TTL_MS = 365 * 86_400_000;
@@ -18,7 +19,11 @@ export async function allocateTicket(kv: KeyValueStore, conversationId: string):
     for (let attempt = 0; attempt < ATTEMPTS_PER_LENGTH; attempt++) {
       const ticket = Array.from({ length }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
       const { created } = await kv.setIfAbsent(ticketKey(ticket), conversationId, TICKET_TTL_MS);
-      if (created) return ticket;
+      if (!created) continue;
+      // Set-if-absent keys live apart from get/set keys (their own SQL table, a `once:` prefix in
+      // Redis), so the claim alone is invisible to `findTicket`: store the readable copy too.
+      await kv.set(ticketKey(ticket), conversationId, TICKET_TTL_MS);
+      return ticket;
     }
   }
   throw new Error('no free ticket number after 24 draws');

@@ -2,7 +2,8 @@
  * Customers, conversations and messages on top of the key-value store.
  *
  * Keys (all under the store's namespace):
- *   customer:<id>              Customer
+ *   customer:<id>              Customer; one with `mergedInto` was linked to an earlier customer
+ *                              (src/core/identity/) and reads as that one
  *   identity:<platform id>     customer id (one person, several platform identities)
  *   conversation:<id>          Conversation
  *   open:<address key>         id of the chat's current, not yet closed conversation
@@ -16,11 +17,13 @@
  */
 import { EventEmitter } from 'node:events';
 import { type Clock, isoNow } from '../clock.js';
+import { KeyedLock } from '../keyed-lock.js';
 import {
   type Address,
   addressKey,
   type Conversation,
   type Customer,
+  type CustomerLink,
   type Locale,
   type Message,
   newId,
@@ -47,6 +50,8 @@ export class ConversationStore {
   readonly events = new EventEmitter<ConversationEventMap>();
   readonly #kv: KeyValueStore;
   readonly #clock: Clock;
+  /** Customer records change rarely (links, contacts); one key keeps two merges from interleaving. */
+  readonly #customerLock = new KeyedLock();
 
   constructor(kv: KeyValueStore, clock: Clock) {
     this.#kv = kv;
@@ -55,8 +60,20 @@ export class ConversationStore {
     this.events.setMaxListeners(0);
   }
 
-  getCustomer(id: string): Promise<Customer | undefined> {
-    return this.#kv.get<Customer>(`customer:${id}`);
+  /**
+   * A customer by id. A customer linked to an earlier one (`mergedInto`) reads as that one, so a
+   * conversation opened before the link still finds the whole person and their history.
+   */
+  async getCustomer(id: string): Promise<Customer | undefined> {
+    let customer = await this.#kv.get<Customer>(`customer:${id}`);
+    // Links chain rarely more than once; the bound only stops a cycle that two links racing in
+    // different processes could make.
+    for (let hop = 0; customer?.mergedInto && hop < MAX_LINK_HOPS; hop++) {
+      const into = await this.#kv.get<Customer>(`customer:${customer.mergedInto}`);
+      if (!into) break;
+      customer = into;
+    }
+    return customer;
   }
 
   async findCustomerByIdentity(platformId: string): Promise<Customer | undefined> {
@@ -96,9 +113,11 @@ export class ConversationStore {
   }
 
   async openConversation(customer: Customer, address: Address, locale: Locale): Promise<Conversation> {
+    // The customer object may predate a link made meanwhile: file the conversation under the survivor.
+    const customerId = (await this.getCustomer(customer.id))?.id ?? customer.id;
     const conversation: Conversation = {
       id: newId('conversation'),
-      customerId: customer.id,
+      customerId,
       address,
       status: 'bot',
       priority: 'normal',
@@ -107,18 +126,85 @@ export class ConversationStore {
       messageCount: 0,
       misses: 0,
     };
-    const earlier = await this.conversationIdsOf(customer.id);
+    const earlier = await this.#conversationIds(customerId);
     await Promise.all([
       this.#kv.set(`conversation:${conversation.id}`, conversation),
       this.#kv.set(`open:${addressKey(address)}`, conversation.id),
-      this.#kv.set(customerConversationsKey(customer.id), [...earlier, conversation.id]),
+      this.#kv.set(customerConversationsKey(customerId), [...earlier, conversation.id]),
     ]);
     return conversation;
   }
 
-  /** Ids of every conversation of a customer, on any channel, oldest first. */
+  /** Ids of every conversation of a customer, on any channel, oldest first (a linked customer's too). */
   async conversationIdsOf(customerId: string): Promise<string[]> {
+    const customer = await this.getCustomer(customerId);
+    return this.#conversationIds(customer?.id ?? customerId);
+  }
+
+  async #conversationIds(customerId: string): Promise<string[]> {
     return (await this.#kv.get<string[]>(customerConversationsKey(customerId))) ?? [];
+  }
+
+  /**
+   * Links customer `fromId` to the earlier customer `intoId` (src/core/identity/link-customers.ts):
+   * its platform identities, conversations and contacts move there and `fromId` is marked
+   * `mergedInto`. Returns the surviving customer; a no-op when both already are one.
+   */
+  async mergeCustomer(
+    fromId: string,
+    intoId: string,
+    via: CustomerLink['via'],
+  ): Promise<Customer | undefined> {
+    return this.#customerLock.run('customers', async () => {
+      const from = await this.getCustomer(fromId);
+      const into = await this.getCustomer(intoId);
+      if (!from || !into || from.id === into.id) return into ?? from;
+      const survivor: Customer = {
+        ...into,
+        identities: union(into.identities, from.identities),
+        ...(into.contacts || from.contacts
+          ? { contacts: union(into.contacts ?? [], from.contacts ?? []) }
+          : {}),
+        // The person is VIP if either record said so; the earlier record's profile wins otherwise.
+        tier: into.tier === 'vip' || from.tier === 'vip' ? 'vip' : 'standard',
+        attributes: { ...from.attributes, ...into.attributes },
+        ...((into.name ?? from.name) ? { name: into.name ?? from.name } : {}),
+        ...((into.locale ?? from.locale) ? { locale: into.locale ?? from.locale } : {}),
+        linked: [
+          ...(into.linked ?? []),
+          { customerId: from.id, identities: from.identities, via, at: isoNow(this.#clock) },
+        ],
+      };
+      const history = await this.#mergedHistory(into.id, from.id);
+      // Survivor first, the pointers after, the mark last: a merge cut short leaves `from` whole
+      // and is completed by the next link, as every step is a union.
+      await this.#kv.set(`customer:${into.id}`, survivor);
+      await this.#kv.set(customerConversationsKey(into.id), history);
+      await Promise.all(from.identities.map((identity) => this.#kv.set(`identity:${identity}`, into.id)));
+      await this.#kv.set<Customer>(`customer:${from.id}`, { ...from, identities: [], mergedInto: into.id });
+      return survivor;
+    });
+  }
+
+  /** Notes contact details the customer gave (`phone:+86…`, `email:…`); writes only when one is new. */
+  async recordContacts(customerId: string, contacts: string[]): Promise<Customer | undefined> {
+    return this.#customerLock.run('customers', async () => {
+      const customer = await this.getCustomer(customerId);
+      if (!customer) return undefined;
+      const known = customer.contacts ?? [];
+      if (contacts.every((contact) => known.includes(contact))) return customer;
+      const updated: Customer = { ...customer, contacts: union(known, contacts) };
+      await this.#kv.set(`customer:${customer.id}`, updated);
+      return updated;
+    });
+  }
+
+  /** Both customers' conversation ids in one list, oldest first, as `conversationIdsOf` promises. */
+  async #mergedHistory(intoId: string, fromId: string): Promise<string[]> {
+    const ids = union(await this.#conversationIds(intoId), await this.#conversationIds(fromId));
+    const found = await this.#kv.getMany<Conversation>(ids.map((id) => `conversation:${id}`));
+    const openedAt = new Map(ids.map((id, i) => [id, found[i]?.openedAt ?? '']));
+    return ids.sort((a, b) => (openedAt.get(a) ?? '').localeCompare(openedAt.get(b) ?? ''));
   }
 
   /** Saves changed fields; emits `status` when the status changed. Returns the saved conversation. */
@@ -208,6 +294,12 @@ export class ConversationStore {
     const messages = await this.#kv.getMany<Message>(keys);
     return messages.filter((message): message is Message => message !== undefined);
   }
+}
+
+const MAX_LINK_HOPS = 8;
+
+function union(first: readonly string[], second: readonly string[]): string[] {
+  return [...new Set([...first, ...second])];
 }
 
 function customerConversationsKey(customerId: string): string {

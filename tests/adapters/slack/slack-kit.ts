@@ -87,10 +87,19 @@ export class FakeSlackApi {
     this.#failures.push([status, body, headers]);
   }
 
+  /** What customers got: chat.postMessage outside the agent channel. */
   posts(): Record<string, string>[] {
-    return this.calls
-      .filter((call) => call.method === 'chat.postMessage' && call.ok)
-      .map((call) => call.params);
+    return this.succeeded('chat.postMessage').filter((params) => params.channel !== AGENT_CHANNEL);
+  }
+
+  /** The agent desk's posts: cards, thread posts, escalations. */
+  deskPosts(): Record<string, string>[] {
+    return this.succeeded('chat.postMessage').filter((params) => params.channel === AGENT_CHANNEL);
+  }
+
+  /** Successful calls of one method, with their parameters. */
+  succeeded(method: string): Record<string, string>[] {
+    return this.calls.filter((call) => call.method === method && call.ok).map((call) => call.params);
   }
 
   #answer(call: ApiCall): Reply {
@@ -120,6 +129,12 @@ export class FakeSlackApi {
         200,
         { ok: true, channel: params.channel, ts: `1767400000.${String(this.#posted).padStart(6, '0')}` },
       ];
+    }
+    if (method === 'chat.update') {
+      return [200, { ok: true, channel: params.channel, ts: params.ts, text: params.text }];
+    }
+    if (method === 'chat.postEphemeral') {
+      return [200, { ok: true, message_ts: `1767500000.${String(this.calls.length).padStart(6, '0')}` }];
     }
     if (method === 'apps.connections.open' && this.#options.socketUrl) {
       return [200, { ok: true, url: this.#options.socketUrl }];

@@ -7,7 +7,15 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { RunningSwitchboard } from '../../helpers/switchboard.js';
-import { buttonPress, DM, directMessage, FakeSlackApi, fixture, startSlackSwitchboard } from './slack-kit.js';
+import {
+  AGENT_CHANNEL,
+  buttonPress,
+  DM,
+  directMessage,
+  FakeSlackApi,
+  fixture,
+  startSlackSwitchboard,
+} from './slack-kit.js';
 
 const WAIT = { timeout: 10_000, interval: 20 };
 const APP_TOKEN = 'xapp-1-A123ABC456-test';
@@ -88,6 +96,40 @@ describe('Slack Socket Mode', () => {
     envelope('env-4', 'interactive', buttonPress('kb:order.track', 'Track my order', '1767300003.1'));
     await vi.waitFor(() => expect(api.posts()).toHaveLength(1), WAIT);
     expect(acks).toContain('env-4');
+  });
+
+  it('carries the agent desk too: a thread reply and a Claim press in the agent channel', async () => {
+    const running = await start();
+    envelope('env-5', 'events_api', directMessage('talk to a human', { ts: '1767300000.000005' }));
+    await vi.waitFor(() => expect(api.deskPosts()).toHaveLength(1), WAIT);
+    const address = { channel: 'slack' as const, chatId: DM, userId: 'U061F7AUR' };
+    const threadTs = await vi.waitFor(async () => {
+      const open = await running.conversations.findOpenConversation(address);
+      const thread = open?.agentThread as { threadId?: string } | undefined;
+      if (!thread?.threadId) throw new Error('no thread yet');
+      return thread.threadId;
+    }, WAIT);
+    await vi.waitFor(() => expect(api.posts()).toHaveLength(1), WAIT); // the handoff message
+    const reply = fixture('event_thread_reply_agent.json');
+    reply.event.thread_ts = threadTs;
+    envelope('env-6', 'events_api', reply);
+    await vi.waitFor(() => expect(api.posts()).toHaveLength(2), WAIT);
+    expect(api.posts()[1]).toMatchObject({
+      channel: DM,
+      text: "Hi, I'm Lin from support. I've refunded order #1234.",
+    });
+    const pressed = buttonPress('x', 'Claim', '1767300006.1');
+    const claim = {
+      ...pressed,
+      channel: { id: AGENT_CHANNEL, name: 'support-desk' },
+      message: { ...pressed.message, ts: threadTs },
+      user: { ...pressed.user, id: 'U0AGENT002' },
+      actions: pressed.actions.map((action) => ({ ...action, action_id: 'switchboard_desk_claim' })),
+    };
+    envelope('env-7', 'interactive', claim);
+    await vi.waitFor(() => expect(api.succeeded('chat.postEphemeral')).toHaveLength(1), WAIT);
+    expect(api.succeeded('chat.postEphemeral')[0]?.text).toBe('Already claimed by <@U0AGENT001>.');
+    expect(acks).toEqual(expect.arrayContaining(['env-5', 'env-6', 'env-7']));
   });
 
   it('reports down while the socket is gone', async () => {

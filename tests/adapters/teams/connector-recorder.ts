@@ -2,6 +2,9 @@
  * A stand-in Bot Connector on 127.0.0.1: records what the bot posts to
  * `POST /v3/conversations/{id}/activities[/{replyToId}]` and can answer the next post with 429.
  * Replayed activities get their `serviceUrl` pointed here, so every reply lands in `calls`.
+ * For the agent desk it also records new channel threads (`POST /v3/conversations`, answered like
+ * Teams: `{id: '<channel>;messageid=<root>', activityId: '<root>'}`) and card updates
+ * (`PUT /v3/conversations/{id}/activities/{activityId}`).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,9 +16,31 @@ export interface ConnectorCall {
   activity: Record<string, unknown>;
 }
 
+export interface ConnectorThread {
+  /** The root message id Teams gave the new thread. */
+  root: string;
+  /** The channel the thread was created in (`channelData.channel.id`). */
+  channelId: string;
+  parameters: Record<string, unknown>;
+  activity: Record<string, unknown>;
+}
+
+export interface ConnectorUpdate {
+  conversationId: string;
+  activityId: string;
+  activity: Record<string, unknown>;
+}
+
+/** Root ids like Teams' (millisecond timestamps): parse.ts reads `;messageid=` as digits. */
+const FIRST_ROOT = 1_800_000_000_000;
+
 export class ConnectorRecorder {
   /** Posts answered 200, in order. */
   readonly calls: ConnectorCall[] = [];
+  /** Threads created (createConversation), in order. */
+  readonly threads: ConnectorThread[] = [];
+  /** Activities updated (updateActivity), in order. */
+  readonly updates: ConnectorUpdate[] = [];
   /** Every post, answered or refused. */
   attempts = 0;
   url = '';
@@ -29,8 +54,11 @@ export class ConnectorRecorder {
         body += chunk.toString('utf8');
       });
       req.on('end', () => {
-        const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
-        if (req.method !== 'POST' || !match?.[1]) {
+        const url = req.url ?? '';
+        const create = req.method === 'POST' && /^\/v3\/conversations\/?$/.test(url);
+        const update = /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)$/.exec(url);
+        const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(url);
+        if (!create && !(req.method === 'PUT' && update) && !(req.method === 'POST' && match?.[1])) {
           res.writeHead(404).end();
           return;
         }
@@ -42,13 +70,33 @@ export class ConnectorRecorder {
           res.end(JSON.stringify({ error: { code: 'Throttled', message: 'slow down' } }));
           return;
         }
-        this.calls.push({
-          conversationId: decodeURIComponent(match[1]),
-          ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
-          ...(match[2] ? { replyToId: decodeURIComponent(match[2]) } : {}),
-          activity: JSON.parse(body) as Record<string, unknown>,
-        });
+        const json = JSON.parse(body) as Record<string, unknown>;
         res.writeHead(200, { 'Content-Type': 'application/json' });
+        if (create) {
+          const root = String(FIRST_ROOT + this.threads.length + 1);
+          const channelData = json.channelData as { channel?: { id?: string } } | undefined;
+          const channelId = channelData?.channel?.id ?? '';
+          this.threads.push({
+            root,
+            channelId,
+            parameters: json,
+            activity: (json.activity ?? {}) as Record<string, unknown>,
+          });
+          res.end(JSON.stringify({ id: `${channelId};messageid=${root}`, activityId: root }));
+          return;
+        }
+        if (req.method === 'PUT' && update?.[1] && update[2]) {
+          const activityId = decodeURIComponent(update[2]);
+          this.updates.push({ conversationId: decodeURIComponent(update[1]), activityId, activity: json });
+          res.end(JSON.stringify({ id: activityId }));
+          return;
+        }
+        this.calls.push({
+          conversationId: decodeURIComponent(match?.[1] ?? ''),
+          ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+          ...(match?.[2] ? { replyToId: decodeURIComponent(match[2]) } : {}),
+          activity: json,
+        });
         res.end(JSON.stringify({ id: `reply-${this.calls.length}` }));
       });
     });

@@ -84,7 +84,18 @@ describe('web chat conversation', () => {
     await client.ask('转人工');
     const { conversation } = await storedConversation(client);
     expect(conversation.status).toBe('waiting');
-    expect(conversation.handoffReason).toMatch(/human\.request/);
+    expect(conversation.handoffReason).toBe('the customer asked for a person');
+  });
+
+  it('gives a ticket number at handoff, and the ticket status when asked, even while waiting', async () => {
+    const client = await WebchatClient.create(server.url);
+    const handoff = await client.ask('I want to talk to a human');
+    const ticket = /ticket number is ([2-9A-Z]{4})/.exec(handoff.text)?.[1];
+    expect(ticket).toBeDefined();
+    const status = await client.ask(`what's the status of ticket ${ticket}?`);
+    expect(status.text).toBe(`Ticket ${ticket} is waiting for a member of our team: number 1 in the queue.`);
+    const other = await WebchatClient.create(server.url);
+    expect((await other.ask('ticket ZZZZ status?')).text).toMatch(/can't find ticket ZZZZ/);
   });
 
   it('answers the entry a quick reply names, and hands off on the "talk to a person" button', async () => {
@@ -134,7 +145,7 @@ describe('web chat conversation', () => {
     expect(handoff.text).toMatch(/get a person/i);
     const { conversation } = await storedConversation(client);
     expect(conversation.status).toBe('waiting');
-    expect(conversation.handoffReason).toMatch(/twice in a row/);
+    expect(conversation.handoffReason).toMatch(/2 times in a row/);
   });
 
   it('answers a retried POST (same clientMessageId) once, and tells the client it was a duplicate', async () => {
@@ -173,6 +184,23 @@ describe('web chat conversation', () => {
     expect(view.messages.map((m) => m.role)).toEqual(['customer', 'bot']);
     expect(view.messages[0]).toMatchObject({ text: 'where is my parcel?', role: 'customer' });
     expect(view.messages[0]?.clientMessageId).toBeDefined();
+  });
+
+  it("never shows an agent's internal note to the customer", async () => {
+    const client = await WebchatClient.create(server.url);
+    await client.ask('where is my parcel?');
+    const { conversation } = await storedConversation(client);
+    await server.conversations.appendMessage(conversation, {
+      direction: 'out',
+      role: 'agent',
+      text: 'customer is a reseller, check the contract',
+      attachments: [],
+      quickReplies: [],
+      internal: true,
+    });
+    const view = await client.session();
+    expect(view.messages.map((m) => m.text)).not.toContain('customer is a reseller, check the contract');
+    expect(view.messages).toHaveLength(2);
   });
 });
 
