@@ -10,6 +10,8 @@ export interface PlatformStub {
   url: string;
   /** Messages the bot sent (sendMessage, chat.postMessage) so far. */
   sent(): number;
+  /** Called with each API call as it arrives: the method and its parsed body. */
+  onCall(listener: (method: string, body: Record<string, unknown>) => void): void;
   close(): Promise<void>;
 }
 
@@ -18,10 +20,12 @@ const BOT = { id: 900_000_001, username: 'switchboard_bench_bot' };
 export async function startPlatformStub(): Promise<PlatformStub> {
   let sent = 0;
   let messageId = 0;
+  const listeners: Array<(method: string, body: Record<string, unknown>) => void> = [];
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
     const method = (req.url ?? '').split('?')[0]?.split('/').pop() ?? '';
     if (method === 'sendMessage' || method === 'chat.postMessage') sent++;
+    for (const listener of listeners) listener(method, body);
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(answer(method, body, ++messageId)));
   });
@@ -30,6 +34,9 @@ export async function startPlatformStub(): Promise<PlatformStub> {
   return {
     url: `http://127.0.0.1:${port}`,
     sent: () => sent,
+    onCall: (listener) => {
+      listeners.push(listener);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
