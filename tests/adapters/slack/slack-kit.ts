@@ -5,11 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import nock from 'nock';
 import { signSlackRequest } from '../../../src/adapters/slack/verify.js';
 import { type RunningSwitchboard, startSwitchboard, testConfig } from '../../helpers/switchboard.js';
 
-export const FIXTURES = '/work/shared/data/fixtures/slack';
+export const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
 export const SIGNING_SECRET = 'test_signing_secret_do_not_use';
 export const BOT_TOKEN = 'xoxb-test-bot-token';
 export const API_HOST = 'https://slack.test';

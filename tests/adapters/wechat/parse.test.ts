@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   applyChoice,
@@ -9,7 +10,7 @@ import {
   type WechatMessagePayload,
 } from '../../../src/adapters/wechat/parse.js';
 
-const FIXTURES = '/work/shared/data/fixtures/wechat';
+const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
 const fixture = (name: string): WechatMessagePayload =>
   JSON.parse(readFileSync(`${FIXTURES}/wechaty_payload_${name}.json`, 'utf8'));
 
