@@ -9,7 +9,7 @@
  * 1,000 handoffs therefore take about 18 minutes; BENCH_HANDOFFS sets fewer for a quick look.
  * The last line is one JSON object of the figures.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAllChildren, startServer } from './child.js';
@@ -34,6 +34,11 @@ async function main(): Promise<void> {
   const spacingMs = setting('BENCH_HANDOFF_SPACING_MS', 1050, 0, 60_000);
   const timeoutMs = setting('BENCH_TIMEOUT_MS', 10_000, 100, 120_000);
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  // Agents would claim these conversations; unclaimed, the SLA reminders (one post per
+  // conversation, after 2 minutes) would fill the channel's one-post-a-second budget and measure
+  // Slack's limit instead of the handoff. The run keeps the timers out of its way.
+  const configFile = join(dir, 'switchboard.yaml');
+  writeFileSync(configFile, 'desk:\n  remindAfterSeconds: 86400\n  escalateAfterSeconds: 604800\n');
   const stub = await startPlatformStub();
   let posted: (() => void) | undefined;
   stub.onCall((method, body) => {
@@ -44,6 +49,7 @@ async function main(): Promise<void> {
     label: 'handoff server',
     entry: 'bench/serve-switchboard.ts',
     env: {
+      SWITCHBOARD_CONFIG: configFile,
       STORE_URL: process.env.BENCH_STORE_URL || `sqlite://${join(dir, 'bench.sqlite')}`,
       LOG_LEVEL: 'silent',
       SLACK_BOT_TOKEN: 'xoxb-bench-0000-benchbenchbench',

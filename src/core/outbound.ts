@@ -98,6 +98,14 @@ export interface OutboundChainOptions {
   now?: () => number;
 }
 
+/**
+ * Which of a chat's queued sends goes first when several wait for its rate limit: a new agent
+ * card before a backlog of reminders. Order among sends of the same urgency is kept.
+ */
+export type SendUrgency = 'high' | 'normal' | 'low';
+// bottleneck runs lower numbers first (0-9, default 5).
+const PRIORITY: Record<SendUrgency, number> = { high: 2, normal: 5, low: 8 };
+
 /** Idle per-chat limiters are dropped after this long, so a long-running server does not grow. */
 const CHAT_LIMITER_TTL_MS = 10 * 60_000;
 
@@ -130,6 +138,7 @@ export class OutboundChain {
     address: Address,
     message: OutboundMessage,
     deliver: () => Promise<void>,
+    options: { urgency?: SendUrgency } = {},
   ): Promise<DeliveryOutcome> {
     const key = addressKey(address);
     const chat = this.#chats.key(key);
@@ -137,7 +146,7 @@ export class OutboundChain {
     // bottleneck spaces jobs by the limiter's minTime; a chat's kind (group or not) never changes.
     chat.updateSettings({ minTime });
     const outcome = chat
-      .schedule(() => this.#attempt(message, deliver))
+      .schedule({ priority: PRIORITY[options.urgency ?? 'normal'] }, () => this.#attempt(message, deliver))
       .catch((error: Error) => ({ status: 'failed', attempts: 0, error }) as DeliveryOutcome)
       .then(async (result) => {
         if (result.status === 'failed') await this.#fail(address, message, result.error);

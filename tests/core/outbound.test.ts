@@ -147,6 +147,24 @@ describe('OutboundChain', () => {
     await outbound.stop();
   });
 
+  it('sends a high-urgency message before a backlog of low ones in the same chat', async () => {
+    const outbound = new OutboundChain({
+      policy: { ...policy, chatMinTimeMs: () => 30 },
+      logger: pino({ level: 'silent' }),
+      onFailed: () => {},
+    });
+    const order: string[] = [];
+    const send = (id: string, urgency: 'high' | 'low') =>
+      outbound.enqueue(address('1'), message(id), async () => void order.push(id), { urgency });
+    const sends = ['r1', 'r2', 'r3', 'r4'].map((id) => send(id, 'low'));
+    sends.push(send('card', 'high'));
+    await Promise.all(sends);
+    // The one sending and the one already waiting out its spacing go first; the rest wait.
+    expect(order.indexOf('card')).toBeLessThanOrEqual(2);
+    expect(order.filter((id) => id !== 'card')).toEqual(['r1', 'r2', 'r3', 'r4']);
+    await outbound.stop();
+  });
+
   it('flush waits for queued messages', async () => {
     const { outbound } = chain();
     let done = false;

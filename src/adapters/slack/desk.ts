@@ -19,7 +19,7 @@ import type {
   ThreadRef,
 } from '../../core/desk/agent-desk.js';
 import type { Address, OutboundMessage } from '../../core/model.js';
-import type { OutboundChain } from '../../core/outbound.js';
+import type { OutboundChain, SendUrgency } from '../../core/outbound.js';
 import type { ChannelContext } from '../registry.js';
 import { toDeliveryError } from './delivery-error.js';
 import { type DeskInput, parseDeskAction, parseDeskEvent, type SlackDeskInput } from './desk-parse.js';
@@ -93,6 +93,8 @@ export class SlackDesk implements AgentDesk {
         );
         ts = sent.ts;
       },
+      // A new conversation waiting for people goes before reminders about older ones.
+      { urgency: 'high' },
     );
     if (outcome.status === 'failed') throw outcome.error;
     if (!ts) throw new Error('chat.postMessage answered without a ts');
@@ -100,7 +102,8 @@ export class SlackDesk implements AgentDesk {
   }
 
   async post(thread: ThreadRef, post: DeskPost): Promise<void> {
-    for (const message of renderPost(post)) this.#postInThread(thread, message);
+    const urgency = post.kind === 'reminder' ? 'low' : 'normal';
+    for (const message of renderPost(post)) this.#postInThread(thread, message, urgency);
   }
 
   async updateCard(thread: ThreadRef, card: DeskCard): Promise<void> {
@@ -210,7 +213,7 @@ export class SlackDesk implements AgentDesk {
     return outcome.status;
   }
 
-  #postInThread(thread: ThreadRef, message: DeskMessage): void {
+  #postInThread(thread: ThreadRef, message: DeskMessage, urgency: SendUrgency = 'normal'): void {
     void this.#options.chain.enqueue(
       channelPacing(thread.channelId),
       standIn(`thread:${thread.threadId}`, message.text),
@@ -224,6 +227,7 @@ export class SlackDesk implements AgentDesk {
           }),
         );
       },
+      { urgency },
     );
   }
 

@@ -48,7 +48,8 @@ export interface DeskCard {
 
 /** Something the core posts into a conversation's thread. */
 export interface DeskPost {
-  kind: 'customer' | 'bot' | 'system';
+  /** `reminder`: an SLA ping; desks may send it after more pressing posts (a new card, a customer message). */
+  kind: 'customer' | 'bot' | 'system' | 'reminder';
   text: string;
   attachments: Attachment[];
 }

@@ -102,7 +102,7 @@ export class SlaWatch {
     const agentDesk = desk();
     if (due >= 1 && reached < 1 && thread && agentDesk) {
       await agentDesk.post(thread, {
-        kind: 'system',
+        kind: 'reminder',
         text: `⏰ Still unclaimed after ${minutes} min (ticket ${conversation.ticket ?? '?'}). Please claim it.`,
         attachments: [],
       });
