@@ -172,7 +172,7 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
       frameguard: false,
     }),
   );
-  app.use(healthRoutes({ store, knowledge, channels }));
+  app.use(healthRoutes({ store, knowledge, channels, desk }));
   app.use(adminRoutes({ adminToken: config.adminToken, channels, knowledge }));
   app.use(webchat.router());
   for (const router of channelRouters) app.use(router);

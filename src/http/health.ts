@@ -4,6 +4,7 @@
  */
 import { Router } from 'express';
 import type { Channel } from '../core/channel.js';
+import type { AgentDesk } from '../core/desk/agent-desk.js';
 import type { Platform } from '../core/model.js';
 import type { KeyValueStore } from '../core/store/key-value.js';
 import { withTimeout } from '../core/timeout.js';
@@ -13,11 +14,13 @@ export interface HealthDeps {
   store: KeyValueStore;
   knowledge: KnowledgeService;
   channels: ReadonlyMap<Platform, Channel>;
+  /** The agents' desk, when one is configured. */
+  desk?: AgentDesk | undefined;
 }
 
 const STORE_PING_TIMEOUT_MS = 2_000;
 
-export function healthRoutes({ store, knowledge, channels }: HealthDeps): Router {
+export function healthRoutes({ store, knowledge, channels, desk }: HealthDeps): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     // Liveness: only a store that can never recover in this process makes a restart the cure.
@@ -38,6 +41,8 @@ export function healthRoutes({ store, knowledge, channels }: HealthDeps): Router
       store: storeState,
       knowledge: knowledgeStatus,
       channels: channelStates,
+      // Informational: a desk that is not up yet (e.g. Teams not primed) still lets customers be served.
+      ...(desk ? { desk: { name: desk.name, ...desk.health() } } : {}),
     });
   });
   return router;

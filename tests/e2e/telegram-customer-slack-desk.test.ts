@@ -72,6 +72,16 @@ function agentReply(text: string, threadTs: string, eventId: string) {
 }
 
 describe('Telegram customer, Slack agent desk', () => {
+  it('reports both the Telegram channel and the Slack desk as up', async () => {
+    const ready = (await (await fetch(`${server.url}/readyz`)).json()) as {
+      channels: Record<string, { state: string }>;
+      desk?: { name: string; state: string };
+    };
+    expect(ready.channels.telegram?.state).toBe('up');
+    expect(ready.channels.slack?.state).toBe('up');
+    expect(ready.desk).toMatchObject({ name: 'slack', state: 'up' });
+  });
+
   it('hands off to a card, relays the agent reply once, and mirrors the next customer message', async () => {
     await customerWrites('我要转人工');
 
