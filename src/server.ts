@@ -15,6 +15,7 @@ import type { Config } from './core/config/schema.js';
 import type { AgentDesk } from './core/desk/agent-desk.js';
 import { DeskService } from './core/desk/desk-service.js';
 import { SlaWatch } from './core/desk/sla.js';
+import { FileStore } from './core/files/file-store.js';
 import { KeyedLock } from './core/keyed-lock.js';
 import type { Logger } from './core/logger.js';
 import { Messenger } from './core/messenger.js';
@@ -26,6 +27,7 @@ import type { KeyValueStore } from './core/store/key-value.js';
 import { openStore } from './core/store/open-store.js';
 import { adminRoutes } from './http/admin.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
+import { fileRoutes } from './http/files.js';
 import { healthRoutes } from './http/health.js';
 import { KnowledgeService } from './knowledge/knowledge-service.js';
 import { KnowledgeLoadError } from './knowledge/load.js';
@@ -76,12 +78,21 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
   const webchat = new WebchatChannel({ conversations, clock, maxTextLength: config.webchat.maxTextLength });
   const channels = new Map<Platform, Channel>([[webchat.name, webchat]]);
   const channelRouters: Router[] = [];
+  const files = new FileStore({
+    dir: config.files.dir,
+    kv: store,
+    clock,
+    publicUrl: config.publicUrl,
+    maxBytes: config.files.maxMegabytes * 1024 * 1024,
+    ttlMs: config.files.ttlDays * 86_400_000,
+  });
   const context: ChannelContext = {
     config,
     logger,
     clock,
     kv: store,
     conversations,
+    files,
     outbound: (policy) => new OutboundChain({ policy, logger, onFailed: recordFailedSend }),
   };
   async function recordFailedSend(_address: unknown, message: OutboundMessage, error: Error): Promise<void> {
@@ -173,6 +184,7 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
     }),
   );
   app.use(healthRoutes({ store, knowledge, channels, desk }));
+  app.use(fileRoutes(files));
   app.use(adminRoutes({ adminToken: config.adminToken, channels, knowledge }));
   app.use(webchat.router());
   for (const router of channelRouters) app.use(router);

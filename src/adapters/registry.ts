@@ -7,6 +7,7 @@ import type { Channel } from '../core/channel.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config/schema.js';
 import type { AgentDesk } from '../core/desk/agent-desk.js';
+import type { FileStore } from '../core/files/file-store.js';
 import type { Logger } from '../core/logger.js';
 import type { Platform } from '../core/model.js';
 import type { DeliveryPolicy, OutboundChain } from '../core/outbound.js';
@@ -23,6 +24,8 @@ export interface ChannelContext {
   clock: Clock;
   kv: KeyValueStore;
   conversations: ConversationStore;
+  /** Hands files on between platforms (an agent's Slack attachment to a Telegram customer). */
+  files: FileStore;
   /** The platform's outbound chain; a send that finally fails is recorded on its stored message. */
   outbound(policy: DeliveryPolicy): OutboundChain;
 }

@@ -221,7 +221,13 @@ export function isPlatform(value: string): value is Platform {
   return (PLATFORMS as readonly string[]).includes(value);
 }
 
-export const ID_KINDS = { conversation: 'conv', customer: 'cus', message: 'msg', session: 'ws' } as const;
+export const ID_KINDS = {
+  conversation: 'conv',
+  customer: 'cus',
+  message: 'msg',
+  session: 'ws',
+  file: 'file',
+} as const;
 export type IdKind = keyof typeof ID_KINDS;
 
 // 16 random bytes in base64url: 22 characters, 128 bits, unguessable (session ids are bearer secrets).

@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       dedupe: { ttlSeconds: 86400 },
       webchat: { maxTextLength: 4000, embedOrigins: [] },
       shutdownTimeoutSeconds: 10,
+      files: { dir: 'data/files', maxMegabytes: 20, ttlDays: 30 },
       routing: { missesBeforeHandoff: 2, angerThreshold: 0.6, urgencyThreshold: 0.4, handoffOnRepeat: true },
       desk: {
         remindAfterSeconds: 120,

@@ -22,11 +22,14 @@ export function tempDir(prefix = 'switchboard-test-'): string {
 
 /** A config as the defaults and the environment give it, with a fresh SQLite file unless overridden. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({
-    STORE_URL: `sqlite://${join(tempDir(), 'switchboard.sqlite')}`,
+  const dir = tempDir();
+  const config = loadConfig({
+    STORE_URL: `sqlite://${join(dir, 'switchboard.sqlite')}`,
     LOG_LEVEL: 'silent',
     ...env,
   });
+  // Files handed on between platforms go to the test's own folder, not the repository's data/.
+  return { ...config, files: { ...config.files, dir: join(dir, 'files') } };
 }
 
 export async function startSwitchboard(

@@ -31,6 +31,7 @@ import {
   renderEscalation,
   renderPost,
 } from './desk-render.js';
+import { relaySlackFiles } from './file-relay.js';
 import type { ParseContext, SlackIdentity } from './parse.js';
 import { escapeMrkdwn } from './render.js';
 import type { SlackReceipt } from './routes.js';
@@ -182,8 +183,10 @@ export class SlackDesk implements AgentDesk {
   }
 
   async #act(handler: DeskHandler, input: DeskInput): Promise<DeskOutcome['status']> {
-    const outcome = await handler.handle(input.event);
-    const { event } = input;
+    const event = await this.#withPublicFiles(input);
+    // Only files, none of which could be handed on: the notice said so, and there is nothing to send.
+    if (event.kind === 'reply' && event.text.trim() === '' && event.attachments.length === 0) return 'done';
+    const outcome = await handler.handle(event);
     const thread = event.thread;
     switch (outcome.status) {
       case 'closed':
@@ -211,6 +214,22 @@ export class SlackDesk implements AgentDesk {
         break;
     }
     return outcome.status;
+  }
+
+  /** A reply's Slack files, swapped for links the customer's app can open (file-relay.ts). */
+  async #withPublicFiles(input: DeskInput): Promise<DeskInput['event']> {
+    const { event } = input;
+    if (event.kind !== 'reply' || event.attachments.length === 0) return event;
+    const token = this.#options.client.token ?? '';
+    const { attachments, problems } = await relaySlackFiles(
+      event.attachments,
+      token,
+      this.#options.context.files,
+    );
+    if (problems.length > 0) {
+      this.#postInThread(event.thread, { text: deskNotices.filesNotSent(problems.map(escapeMrkdwn)) });
+    }
+    return { ...event, attachments };
   }
 
   #postInThread(thread: ThreadRef, message: DeskMessage, urgency: SendUrgency = 'normal'): void {

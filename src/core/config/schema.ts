@@ -86,6 +86,16 @@ export const configSchema = z
       .strict()
       .prefault({}),
     shutdownTimeoutSeconds: seconds(300).default(10),
+    files: z
+      .object({
+        /** Where files handed on between platforms (an agent's attachment) are kept; served at /files/. */
+        dir: z.string().min(1).default('data/files'),
+        maxMegabytes: numeric(number().int().min(1).max(100)).default(20),
+        /** Files expire after this many days. */
+        ttlDays: numeric(number().int().min(1).max(365)).default(30),
+      })
+      .strict()
+      .prefault({}),
     routing: z
       .object({
         /** Customer messages in a row without a confident answer before the bot hands off (the first gets suggestions). */
