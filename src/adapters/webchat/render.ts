@@ -1,5 +1,20 @@
 /** Messages -> the JSON the web chat client reads (docs/webchat.md, "Message"). Pure. */
-import type { AuthorRole, Conversation, Message, OutboundMessage, QuickReply } from '../../core/model.js';
+import type {
+  Attachment,
+  AuthorRole,
+  Conversation,
+  Message,
+  OutboundMessage,
+  QuickReply,
+} from '../../core/model.js';
+
+/** A file the page can link to; attachments without a web link (platform file ids) are left out. */
+export interface WebchatAttachment {
+  kind: Attachment['kind'];
+  url: string;
+  name?: string;
+  mime?: string;
+}
 
 export interface WebchatMessage {
   id: string;
@@ -7,6 +22,7 @@ export interface WebchatMessage {
   role: AuthorRole;
   text: string;
   quickReplies: QuickReply[];
+  attachments: WebchatAttachment[];
   clientMessageId?: string;
   at: string;
 }
@@ -26,6 +42,7 @@ export function renderMessage(message: Message): WebchatMessage {
     role,
     text,
     quickReplies,
+    attachments: renderAttachments(message.attachments),
     ...(clientMessageId ? { clientMessageId } : {}),
     at,
   };
@@ -33,7 +50,23 @@ export function renderMessage(message: Message): WebchatMessage {
 
 export function renderOutbound(message: OutboundMessage, at: string): WebchatMessage {
   const { id, conversationId, role, text, quickReplies } = message;
-  return { id, conversationId, role, text, quickReplies, at };
+  return {
+    id,
+    conversationId,
+    role,
+    text,
+    quickReplies,
+    attachments: renderAttachments(message.attachments),
+    at,
+  };
+}
+
+function renderAttachments(attachments: Attachment[]): WebchatAttachment[] {
+  return attachments.flatMap(({ kind, url, name, mime }) =>
+    url && /^https?:\/\//.test(url)
+      ? [{ kind, url, ...(name ? { name } : {}), ...(mime ? { mime } : {}) }]
+      : [],
+  );
 }
 
 export function renderConversation(conversation: Conversation): WebchatConversation {

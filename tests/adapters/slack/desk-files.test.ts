@@ -32,7 +32,7 @@ async function handedOff(env: Record<string, string>) {
     if (!thread?.threadId) throw new Error('no thread yet');
     return thread.threadId;
   }, WAIT);
-  return { api, conversationId, threadTs };
+  return { api, customer, conversationId, threadTs };
 }
 
 function replyWithFile(threadTs: string, text: string) {
@@ -45,7 +45,7 @@ function replyWithFile(threadTs: string, text: string) {
 
 describe('Slack desk files', () => {
   it("hands an agent's file on to the customer through a public link", async () => {
-    const { conversationId, threadTs } = await handedOff({ PUBLIC_URL: 'https://bot.example' });
+    const { customer, conversationId, threadTs } = await handedOff({ PUBLIC_URL: 'https://bot.example' });
     const download = nock('https://files.slack.com', { reqheaders: { authorization: `Bearer ${BOT_TOKEN}` } })
       .get('/files-pri/T123ABC456-F0FILE0001/image.png')
       .reply(200, PNG, { 'content-type': 'image/png' });
@@ -69,6 +69,11 @@ describe('Slack desk files', () => {
     expect(served.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await served.arrayBuffer())).toEqual(PNG);
     expect((await fetch(`${server.url}/files/${'x'.repeat(22)}/image.png`)).status).toBe(404);
+    // The web chat customer sees it as a link.
+    const seen = (await customer.session()).messages.find((m) => m.role === 'agent') as unknown as {
+      attachments: { url: string }[];
+    };
+    expect(seen.attachments.map((a) => a.url)).toEqual([attachment?.url]);
   });
 
   it('tells the agent when files cannot be handed on (no PUBLIC_URL) and still sends the text', async () => {

@@ -264,6 +264,15 @@
     const text = el('div', 'message-text');
     text.textContent = rec.text;
     bubble.appendChild(text);
+    for (const file of rec.attachments || []) {
+      // Links only (never inline HTML or scripts): the file opens in a new tab, served sandboxed.
+      if (!/^https?:\/\//.test(file.url)) continue;
+      const link = el('a', 'message-attachment', `📎 ${file.name || file.kind}`);
+      link.href = file.url;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      bubble.appendChild(link);
+    }
     const meta = el('div', 'message-meta');
     const time = el('time', 'message-time');
     const qr = el('div', 'quick-replies');
@@ -376,6 +385,9 @@
       role: normaliseRole(m.role),
       text: typeof m.text === 'string' ? m.text : '',
       quickReplies,
+      attachments: Array.isArray(m.attachments)
+        ? m.attachments.filter((a) => a && typeof a.url === 'string' && typeof a.kind === 'string')
+        : [],
       at: typeof m.at === 'string' ? m.at : null,
       status: 'sent',
     };
