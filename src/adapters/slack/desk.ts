@@ -42,6 +42,8 @@ export interface SlackDeskOptions {
   client: WebClient;
   chain: OutboundChain;
   agentChannel: string;
+  /** Where unclaimed conversations are escalated (e.g. a supervisors' channel); the agents' channel when unset. */
+  escalationChannel?: string;
   /** Who the bot is, learnt by the Slack channel at start (auth.test). */
   identity: () => SlackIdentity | undefined;
 }
@@ -124,13 +126,14 @@ export class SlackDesk implements AgentDesk {
 
   async escalate(thread: ThreadRef, card: DeskCard, text: string): Promise<void> {
     const content = renderEscalation(card, text, this.#threadLink(thread));
+    const channel = this.#options.escalationChannel ?? thread.channelId;
     void this.#options.chain.enqueue(
-      channelPacing(thread.channelId),
+      channelPacing(channel),
       standIn(card.conversationId, content.text),
       async () => {
         await call(() =>
           this.#options.client.chat.postMessage({
-            channel: thread.channelId,
+            channel,
             ...slackContent(content),
             ...NO_UNFURL,
           }),

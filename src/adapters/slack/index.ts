@@ -242,12 +242,13 @@ export const slackChannelFactory: ChannelFactory = {
   async create(context): Promise<ChannelModule> {
     const api = createSlackApi(context);
     const channel = new SlackChannel(context, api);
-    const { signingSecret, appToken, agentChannel } = context.config.slack;
+    const { signingSecret, appToken, agentChannel, escalationChannel } = context.config.slack;
     const desk = agentChannel
       ? new SlackDesk({
           context,
           ...api,
           agentChannel,
+          ...(escalationChannel ? { escalationChannel } : {}),
           identity: () => channel.identity,
         })
       : undefined;

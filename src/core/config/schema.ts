@@ -169,6 +169,11 @@ export const configSchema = z
           .string()
           .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id such as C0123ABCD')
           .optional(),
+        /** Unclaimed conversations are escalated here (e.g. supervisors); the agents' channel when unset. */
+        escalationChannel: z
+          .string()
+          .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id such as C0123ABCD')
+          .optional(),
         apiUrl: httpUrl.default('https://slack.com/api/'),
       })
       .strict()
@@ -243,6 +248,7 @@ export const ENVIRONMENT: Record<string, string[]> = {
   SLACK_SIGNING_SECRET: ['slack', 'signingSecret'],
   SLACK_APP_TOKEN: ['slack', 'appToken'],
   SLACK_AGENT_CHANNEL: ['slack', 'agentChannel'],
+  SLACK_ESCALATION_CHANNEL: ['slack', 'escalationChannel'],
   SLACK_API_URL: ['slack', 'apiUrl'],
   MICROSOFT_APP_ID: ['teams', 'appId'],
   MICROSOFT_APP_PASSWORD: ['teams', 'appPassword'],

@@ -416,4 +416,20 @@ describe('Slack agent desk', () => {
       `https://example.slack.com/archives/${AGENT_CHANNEL}/p${ts.replace('.', '')}`,
     );
   });
+
+  it('escalates to the escalation channel when one is set', async () => {
+    await start((config) => {
+      Object.assign(config.desk, { remindAfterSeconds: 1, escalateAfterSeconds: 2, slaCheckSeconds: 1 });
+      config.slack.escalationChannel = 'C0SUPERVIS';
+    });
+    await handedOff();
+    await vi.waitFor(
+      () =>
+        expect(
+          api.posts().some((post) => post.channel === 'C0SUPERVIS' && post.text?.startsWith('<!here>')),
+        ).toBe(true),
+      { timeout: 8_000, interval: 100 },
+    );
+    expect(api.deskPosts().some((post) => post.text?.startsWith('<!here>'))).toBe(false);
+  });
 });
