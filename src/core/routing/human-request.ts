@@ -3,8 +3,11 @@
  * wins over the knowledge base: nobody who asked for a human should get another bot answer.
  */
 
-const ZH =
-  /转人工|人工客服|人工服务|找人工|要人工|接人工|真人客服|找真人|客服人员|人工坐席|找客服|联系客服|叫客服/;
+// Chinese: a request verb with a person word, or the person word alone. A person word inside a
+// question ("人工客服工作时间是什么时候", when are the agents working) is not a request.
+const ZH_REQUEST =
+  /转人工|转接人工|人工介入|(转|找|要|接|联系|叫|请|给我|我想|我需要|需要|换)\s*(一个|个|一位|位)?\s*(人工客服|人工服务|人工坐席|客服人员|真人客服|真人|人工)/;
+const ZH_ALONE = /^\s*(人工客服|人工服务|人工坐席|真人客服|人工|真人|客服)\s*[!！。.?？~～]*\s*$/;
 const EN = [
   /\b(talk|speak|chat)\s+(to|with)\s+(a|an|the|some|your)?\s*(real\s+)?(human|person|agent|representative|rep|operator|someone|somebody|manager|supervisor|staff)\b/,
   /\b(real|live)\s+(person|human|agent)\b/,
@@ -15,7 +18,7 @@ const EN = [
 ];
 
 export function asksForPerson(text: string): boolean {
-  if (ZH.test(text)) return true;
+  if (ZH_REQUEST.test(text) || ZH_ALONE.test(text)) return true;
   const lower = text.toLowerCase();
   return EN.some((pattern) => pattern.test(lower));
 }

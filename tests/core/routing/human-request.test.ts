@@ -4,7 +4,10 @@ import { asksForPerson } from '../../../src/core/routing/human-request.js';
 describe('asksForPerson', () => {
   it.each([
     '转人工',
+    '人工客服',
+    '人工！',
     '我要人工客服',
+    '请帮我找一个客服人员',
     '能不能找真人',
     '帮我转人工服务',
     'talk to a human',
@@ -20,6 +23,8 @@ describe('asksForPerson', () => {
 
   it.each([
     '人工智能是什么',
+    '人工客服工作时间是什么时候',
+    '怎么联系客服',
     'where is my parcel',
     'is this a human-readable format?',
     'my agent code is 123',
