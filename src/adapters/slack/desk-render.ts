@@ -115,8 +115,7 @@ export const deskNotices = {
   unknownSuggestion: 'That suggestion is no longer in the knowledge base; nothing was sent.',
   unknownConversation: 'This card’s conversation could not be found; nothing was done.',
   /** Problems are escaped by the caller. */
-  filesNotSent: (problems: string[]) =>
-    `⚠️ Not passed on to the customer: ${problems.join('; ')}`,
+  filesNotSent: (problems: string[]) => `⚠️ Not passed on to the customer: ${problems.join('; ')}`,
 };
 
 /** Slack user ids start with U or W; anything else is shown as a name, never as markup. */
