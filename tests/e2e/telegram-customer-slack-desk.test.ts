@@ -123,4 +123,25 @@ describe('Telegram customer, Slack agent desk', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(toCustomer()).toHaveLength(sentBefore);
   });
+
+  it("passes an agent's Slack file on to the Telegram customer as a photo Switchboard serves", async () => {
+    await customerWrites('talk to a human');
+    const threadTs = await vi.waitFor(async () => {
+      const thread = (await conversation()).agentThread as { threadId?: string } | undefined;
+      if (!thread?.threadId) throw new Error('no thread yet');
+      return thread.threadId;
+    }, WAIT);
+    nock('https://files.slack.com')
+      .get('/files-pri/T123ABC456-F0FILE0001/image.png')
+      .reply(200, Buffer.from('89504e470d0a1a0a', 'hex'), { 'content-type': 'image/png' });
+    const reply = agentReply('这是退货标签', threadTs, 'Ev0E2E000002');
+    reply.event.files = [slackFixture('event_file_share.json').event.files[0]];
+    expect((await postEvent(server, reply)).status).toBe(200);
+    await vi.waitFor(() => expect(telegram.calledWith('sendPhoto')).toHaveLength(1), WAIT);
+    const [photo] = telegram.calledWith('sendPhoto');
+    expect(String(photo?.photo)).toMatch(/^https:\/\/bot\.example\/files\/[A-Za-z0-9_-]{22}\/image\.png$/);
+    expect(unescapeHtml(String(photo?.caption))).toBe('这是退货标签');
+    const served = await fetch(`${server.url}${new URL(String(photo?.photo)).pathname}`);
+    expect(served.status).toBe(200);
+  });
 });

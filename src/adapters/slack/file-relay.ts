@@ -49,7 +49,9 @@ export async function relaySlackFiles(
         ...(attachment.name ? { name: attachment.name } : {}),
         ...(attachment.mime ? { mime: attachment.mime } : {}),
       });
-      relayed.push({ ...attachment, url, size: file.size });
+      // Slack's file id means nothing on the customer's platform (Telegram would take it for its own).
+      const { platformFileId: _slackId, ...rest } = attachment;
+      relayed.push({ ...rest, url, size: file.size });
     } catch (error) {
       problems.push(`${label}: ${(error as Error).message}`);
     }

@@ -9,7 +9,14 @@
 import type { Agent, DeskEvent } from '../../core/desk/agent-desk.js';
 import type { Attachment } from '../../core/model.js';
 import { DESK_ACTION_FIELD, DESK_ACTIONS, type DeskAction } from './desk-render.js';
-import { channelOf, messageText, parseAttachment, type TeamsActivity, threadRootOf } from './parse.js';
+import {
+  channelOf,
+  FILE_DOWNLOAD_INFO,
+  messageText,
+  parseAttachment,
+  type TeamsActivity,
+  threadRootOf,
+} from './parse.js';
 
 /** A DeskEvent before the desk names its thread. */
 export type DeskEventWithoutThread = DeskEvent extends infer E
@@ -58,7 +65,7 @@ export function parseDeskActivity(activity: TeamsActivity): DeskActivity {
   if (!root) return { kind: 'ignored', reason: 'channel message outside a thread' };
   if (activity.value !== undefined) return { kind: 'ignored', reason: 'card action not ours', root };
   const text = messageText(activity);
-  const attachments: Attachment[] = (activity.attachments ?? []).flatMap(parseAttachment);
+  const attachments: Attachment[] = replyFiles(activity).map((file) => file.attachment);
   if (text === '' && attachments.length === 0) return { kind: 'ignored', reason: 'empty message', root };
   return {
     kind: 'event',
@@ -66,6 +73,31 @@ export function parseDeskActivity(activity: TeamsActivity): DeskActivity {
     event: { kind: 'reply', agent, text, attachments, eventId: activity.id },
     from,
   };
+}
+
+/**
+ * How Teams hands a reply's file to the bot, which decides how it may be fetched (file-relay.ts):
+ *
+ *   download-url   a file (`file.download.info`): `content.downloadUrl`, a short-lived SharePoint /
+ *                  OneDrive link that carries its own authorisation
+ *   bot-connector  a pasted or inline image: `contentUrl` on the Bot Connector, which wants the
+ *                  bot's token
+ */
+export interface ReplyFile {
+  attachment: Attachment;
+  via: 'download-url' | 'bot-connector';
+}
+
+/** A reply's files, as the reply event carries them, each with how Teams hands it over. */
+export function replyFiles(activity: TeamsActivity): ReplyFile[] {
+  return (activity.attachments ?? []).flatMap((raw) =>
+    parseAttachment(raw).map(
+      (attachment): ReplyFile => ({
+        attachment,
+        via: raw.contentType === FILE_DOWNLOAD_INFO ? 'download-url' : 'bot-connector',
+      }),
+    ),
+  );
 }
 
 type ParsedAction =

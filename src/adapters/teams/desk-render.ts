@@ -169,6 +169,7 @@ export const deskNotices = {
   noSuchSuggestion: 'That suggested answer is no longer in the knowledge base; nothing was sent.',
   connected:
     'Switchboard’s agent desk is connected to this channel: handed-off conversations will appear here, one thread each.',
+  filesNotSent: (problems: string[]) => `⚠️ Not passed on to the customer: ${problems.join('; ')}`,
 };
 
 function agentName(agent: Agent | undefined): string {

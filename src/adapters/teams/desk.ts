@@ -31,7 +31,7 @@ import { SwitchboardError } from '../../core/errors.js';
 import type { Address, OutboundMessage } from '../../core/model.js';
 import type { OutboundChain } from '../../core/outbound.js';
 import type { ChannelContext } from '../registry.js';
-import { type DeskActivity, parseDeskActivity } from './desk-parse.js';
+import { type DeskActivity, parseDeskActivity, replyFiles } from './desk-parse.js';
 import {
   deskNotices,
   renderDeskCard,
@@ -39,6 +39,7 @@ import {
   renderEscalation,
   renderNotice,
 } from './desk-render.js';
+import { relayTeamsFiles } from './file-relay.js';
 import type { TeamsActivity } from './parse.js';
 import type { TeamsActivityOut } from './render.js';
 
@@ -58,6 +59,9 @@ export type WithConnector = <T>(
   reference: Partial<ConversationReference>,
   call: (conversations: ConnectorConversations) => Promise<T>,
 ) => Promise<T>;
+
+/** The bot's Bot Connector token for the reference's serviceUrl; undefined in emulator mode (index.ts). */
+export type ConnectorToken = (reference: Partial<ConversationReference>) => Promise<string | undefined>;
 
 /** What the desk keeps to post into the channel: a ConversationReference without user or message. */
 export interface ChannelReference {
@@ -82,10 +86,14 @@ export class DeskNotPrimedError extends SwitchboardError {
 export type DeskTurnOutcome = DeskOutcome['status'] | 'ignored';
 
 export interface TeamsDeskDeps {
-  context: Pick<ChannelContext, 'kv' | 'logger'>;
+  context: Pick<ChannelContext, 'kv' | 'logger' | 'files'>;
   /** TEAMS_AGENT_CHANNEL: the channel's conversation id, `19:…@thread.tacv2`. */
   channelId: string;
   connector: WithConnector;
+  /** For the images agents paste, which Teams keeps on the Bot Connector (file-relay.ts). */
+  connectorToken: ConnectorToken;
+  /** No app id: nothing is authenticated, and files are fetched only from the loopback serviceUrl. */
+  emulator: boolean;
   /** The Teams channel's chain: one pace for all of the bot's Teams sends (TEAMS_POLICY). */
   chain: OutboundChain;
 }
@@ -204,9 +212,45 @@ export class TeamsDesk implements AgentDesk {
       return 'ignored';
     }
     const thread = this.#thread(parsed.root);
-    const outcome = await handler.handle({ ...parsed.event, thread } as DeskEvent);
+    const { event, problems } = await this.#withPublicFiles(activity, {
+      ...parsed.event,
+      thread,
+    } as DeskEvent);
+    const filesNotSent = () =>
+      this.#reply(thread, renderNotice(deskNotices.filesNotSent(problems), parsed.from), 'notice');
+    // Only files, none of which could be handed on: there is nothing to send but the notice.
+    if (event.kind === 'reply' && event.text.trim() === '' && event.attachments.length === 0) {
+      filesNotSent();
+      return 'done';
+    }
+    const outcome = await handler.handle(event);
+    // Only when the reply went out: Teams' re-delivery is a duplicate, and a closed or unknown
+    // conversation's answer already says nothing was sent.
+    if (problems.length > 0 && outcome.status === 'done') filesNotSent();
     this.#answer(parsed, thread, outcome);
     return outcome.status;
+  }
+
+  /**
+   * A reply's Teams files swapped for links the customer's app can open (file-relay.ts), and what
+   * could not be handed on. Fetched before the HTTP answer, in parallel, each within 15 s.
+   */
+  async #withPublicFiles(
+    activity: TeamsActivity,
+    event: DeskEvent,
+  ): Promise<{ event: DeskEvent; problems: string[] }> {
+    if (event.kind !== 'reply' || event.attachments.length === 0) return { event, problems: [] };
+    const { connectorToken, emulator, context } = this.#deps;
+    const reference = this.#referenceFor(event.thread);
+    const { attachments, problems } = await relayTeamsFiles(
+      replyFiles(activity),
+      { serviceUrl: activity.serviceUrl, emulator, connectorToken: () => connectorToken(reference) },
+      context.files,
+    );
+    if (problems.length > 0) {
+      context.logger.info({ eventId: event.eventId, problems }, 'Teams agent desk: files not handed on');
+    }
+    return { event: { ...event, attachments }, problems };
   }
 
   /** Tells the agent what became of their action when it did not go through. */

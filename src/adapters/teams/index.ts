@@ -31,9 +31,15 @@ import type { Address, OutboundMessage } from '../../core/model.js';
 import { DEFAULT_RETRY, type DeliveryPolicy, type OutboundChain } from '../../core/outbound.js';
 import type { ChannelContext, ChannelFactory } from '../registry.js';
 import { createConnectorHttpClient } from './connector-http.js';
-import { type ConnectorConversations, type DeskTurnOutcome, TeamsDesk, type WithConnector } from './desk.js';
+import {
+  type ConnectorConversations,
+  type ConnectorToken,
+  type DeskTurnOutcome,
+  TeamsDesk,
+  type WithConnector,
+} from './desk.js';
 import { isFromChannel } from './desk-parse.js';
-import { parseActivity, readActivity, type TeamsActivity } from './parse.js';
+import { isLoopbackUrl, parseActivity, readActivity, type TeamsActivity } from './parse.js';
 import { renderOutbound, type TeamsActivityOut } from './render.js';
 
 export const TEAMS_POLICY: DeliveryPolicy = {
@@ -68,6 +74,8 @@ export const teamsFactory: ChannelFactory = {
       context,
       channelId: agentChannel,
       connector: channel.connector,
+      connectorToken: channel.connectorToken,
+      emulator: channel.emulator,
       chain: channel.chain,
     });
     channel.attachDesk(desk);
@@ -140,6 +148,29 @@ export class TeamsChannel implements Channel {
       result = await call(client.conversations);
     });
     return result as Awaited<ReturnType<typeof call>>;
+  };
+
+  /** Without an app id (emulator mode) there is no token and nothing is authenticated. */
+  get emulator(): boolean {
+    return this.#authDisabled;
+  }
+
+  /**
+   * The bearer token the Bot Connector client signs its calls to `reference`'s serviceUrl with
+   * (botbuilder's AppCredentials, cached and refreshed by it), for the agent desk to fetch images
+   * agents paste, which Teams keeps on the Bot Connector (file-relay.ts). None in emulator mode.
+   */
+  readonly connectorToken: ConnectorToken = async (reference) => {
+    if (this.#authDisabled) return undefined;
+    let token: string | undefined;
+    await this.#adapter.continueConversationAsync(this.#botAppId, reference, async (turn) => {
+      const client = turn.turnState.get(turn.adapter.ConnectorClientKey) as
+        | { credentials?: { getToken?: (forceRefresh?: boolean) => Promise<string> } }
+        | undefined;
+      token = await client?.credentials?.getToken?.();
+    });
+    if (!token) throw new Error('botbuilder gave the turn no Bot Connector token');
+    return token;
   };
 
   async start(handler: InboundHandler): Promise<void> {
@@ -308,14 +339,4 @@ function referenceOf(address: Address): Partial<ConversationReference> {
     throw new ValidationError('no_conversation_reference', 'the Teams address has no conversation reference');
   }
   return reference;
-}
-
-function isLoopbackUrl(value: string): boolean {
-  try {
-    const { protocol, hostname } = new URL(value);
-    if (protocol !== 'http:' && protocol !== 'https:') return false;
-    return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-  } catch {
-    return false;
-  }
 }

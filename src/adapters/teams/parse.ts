@@ -242,7 +242,7 @@ function cardPayload(value: unknown): string | undefined {
   return typeof payload === 'string' && payload !== '' ? payload : undefined;
 }
 
-const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
+export const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
 
 const fileDownloadInfo = z.looseObject({
   downloadUrl: z.string().optional(),
@@ -300,4 +300,15 @@ function requireId(activity: TeamsActivity): string {
     throw new ValidationError('invalid_activity', `a ${activity.type} activity needs an id`);
   }
   return activity.id;
+}
+
+/** A URL on this machine: the only serviceUrl accepted in emulator mode (index.ts). */
+export function isLoopbackUrl(value: string): boolean {
+  try {
+    const { protocol, hostname } = new URL(value);
+    if (protocol !== 'http:' && protocol !== 'https:') return false;
+    return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+  } catch {
+    return false;
+  }
 }

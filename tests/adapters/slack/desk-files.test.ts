@@ -63,6 +63,7 @@ describe('Slack desk files', () => {
     expect(download.isDone()).toBe(true);
     const [attachment] = agent.attachments;
     expect(attachment?.url).toMatch(/^https:\/\/bot\.example\/files\/[A-Za-z0-9_-]{22}\/image\.png$/);
+    expect(attachment?.platformFileId).toBeUndefined();
 
     const served = await fetch(`${server.url}${new URL(attachment?.url ?? '').pathname}`);
     expect(served.status).toBe(200);

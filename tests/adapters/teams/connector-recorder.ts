@@ -4,7 +4,9 @@
  * Replayed activities get their `serviceUrl` pointed here, so every reply lands in `calls`.
  * For the agent desk it also records new channel threads (`POST /v3/conversations`, answered like
  * Teams: `{id: '<channel>;messageid=<root>', activityId: '<root>'}`) and card updates
- * (`PUT /v3/conversations/{id}/activities/{activityId}`).
+ * (`PUT /v3/conversations/{id}/activities/{activityId}`). It serves files at GET paths too, as the
+ * Bot Connector serves images agents paste (`/v3/attachments/{id}/views/original`), and records
+ * every GET.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +27,11 @@ export interface ConnectorThread {
   activity: Record<string, unknown>;
 }
 
+export interface ConnectorDownload {
+  path: string;
+  authorization?: string;
+}
+
 export interface ConnectorUpdate {
   conversationId: string;
   activityId: string;
@@ -41,11 +48,14 @@ export class ConnectorRecorder {
   readonly threads: ConnectorThread[] = [];
   /** Activities updated (updateActivity), in order. */
   readonly updates: ConnectorUpdate[] = [];
+  /** Every GET, served or not. */
+  readonly downloads: ConnectorDownload[] = [];
   /** Every post, answered or refused. */
   attempts = 0;
   url = '';
   #server: Server | undefined;
   #refusals: { status: number; retryAfter?: string }[] = [];
+  #files = new Map<string, { data: Buffer; type: string }>();
 
   async start(): Promise<this> {
     this.#server = createServer((req, res) => {
@@ -55,6 +65,16 @@ export class ConnectorRecorder {
       });
       req.on('end', () => {
         const url = req.url ?? '';
+        if (req.method === 'GET') {
+          this.downloads.push({
+            path: url,
+            ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+          });
+          const file = this.#files.get(url);
+          if (!file) res.writeHead(404).end();
+          else res.writeHead(200, { 'Content-Type': file.type }).end(file.data);
+          return;
+        }
         const create = req.method === 'POST' && /^\/v3\/conversations\/?$/.test(url);
         const update = /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)$/.exec(url);
         const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(url);
@@ -103,6 +123,12 @@ export class ConnectorRecorder {
     await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/`;
     return this;
+  }
+
+  /** Serves `data` at `path` (e.g. `/v3/attachments/1/views/original`); returns its full URL. */
+  serveFile(path: string, data: Buffer, type: string): string {
+    this.#files.set(path, { data, type });
+    return new URL(path, this.url).toString();
   }
 
   /** The next post is answered with `status` (and Retry-After when given) instead of delivered. */

@@ -263,7 +263,7 @@ describe('Teams agent desk (emulator mode, Bot Connector recorder)', () => {
     expect(recorder.threads).toEqual([]);
   });
 
-  it('an agent’s thread reply reaches the customer once, attachments included, and claims the conversation', async () => {
+  it('an agent’s thread reply reaches the customer once and claims the conversation; a Teams link is not passed on', async () => {
     await prime();
     const { conversation, thread } = await handedOff();
     const before = toCustomer().length;
@@ -278,7 +278,12 @@ describe('Teams agent desk (emulator mode, Bot Connector recorder)', () => {
     await settle();
     const sent = toCustomer().slice(before);
     expect(sent.filter((c) => readSent(c.activity).text.includes('warehouse'))).toHaveLength(1);
-    expect(JSON.stringify(sent)).toContain('https://files.example/label.png');
+    // Teams' links are no use to the customer: files go through Switchboard's copy (desk-files.test.ts).
+    expect(JSON.stringify(sent)).not.toContain('https://files.example/label.png');
+    await vi.waitFor(
+      () => expect(inThread(thread.root).join('\n')).toContain('Not passed on to the customer: label.png'),
+      WAIT,
+    );
 
     const current = await refreshed(conversation);
     expect(current).toMatchObject({ status: 'agent', assignee: alice.aadObjectId, assigneeName: 'Alice' });
