@@ -50,8 +50,9 @@ describe('follow-ups on the sample knowledge base', () => {
         ([last, text, expected]) =>
           best(knowledgeBase, text, after ? last : undefined)?.entry.id === expected,
       ).length;
-    // Measured: 6 of 18 without context (every control right), 12 of 18 with it.
-    expect(right(false)).toBe(6);
+    // Measured: 7 of 18 without context (every control right; 6 before jieba's words let 专票可以吗
+    // find invoice.vat alone), 12 of 18 with it.
+    expect(right(false)).toBe(7);
     expect(right(true)).toBeGreaterThanOrEqual(12);
     for (const [last, text, expected] of CASES.slice(-4))
       expect(best(knowledgeBase, text, last)?.entry.id).toBe(expected);

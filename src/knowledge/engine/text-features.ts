@@ -2,10 +2,14 @@
  * The terms the engine learns from, as 30-bit hashes (building strings for every n-gram made
  * loading a 15k-question KB take seconds). Words (light-stemmed) and word bigrams carry meaning;
  * character n-grams inside each word make a typo cost a few n-grams instead of the whole word.
- * Chinese has no spaces, so Han runs become character unigrams, bigrams and trigrams. Each kind of
- * term hashes with its own seed, so kinds never collide and can be weighted apart.
+ * Chinese has no spaces, so Han runs become character unigrams, bigrams and trigrams, plus the words
+ * jieba segments them into (src/knowledge/segment.ts): the words weight the bigrams and trigrams
+ * that are real words and hold words of four or more characters; the n-grams still catch what the
+ * segmentation splits wrongly. Each kind of term hashes with its own seed, so kinds never collide
+ * and can be weighted apart.
  */
 import { normalize, stem } from '../features.js';
+import { segmentHan } from '../segment.js';
 
 export interface TextFeatureOptions {
   /** Shortest and longest character n-gram taken inside a (padded) non-Han word; 0 turns them off. */
@@ -15,6 +19,8 @@ export interface TextFeatureOptions {
   hanMax: number;
   /** Add bigrams of consecutive non-Han words. */
   wordBigrams: boolean;
+  /** Add the words jieba segments each Han run into, as well as the Han n-grams. */
+  hanWords: boolean;
 }
 
 export const defaultTextFeatureOptions: TextFeatureOptions = {
@@ -22,11 +28,20 @@ export const defaultTextFeatureOptions: TextFeatureOptions = {
   charMax: 4,
   hanMax: 3,
   wordBigrams: true,
+  hanWords: true,
 };
 
 /** Kinds of term, the index into per-kind weights. */
-export const TermKind = { word: 0, wordBigram: 1, char: 2, han1: 3, han2: 4, han3: 5 } as const;
-export const TERM_KINDS = 6;
+export const TermKind = {
+  word: 0,
+  wordBigram: 1,
+  char: 2,
+  han1: 3,
+  han2: 4,
+  han3: 5,
+  hanWord: 6,
+} as const;
+export const TERM_KINDS = 7;
 
 /** Terms of one text, with repeats, in two parallel lists. */
 export interface Terms {
@@ -44,6 +59,7 @@ export function textTerms(text: string, options: TextFeatureOptions = defaultTex
   for (const [, han, word] of normalize(text).matchAll(RUNS)) {
     if (han) {
       addHan(han, options.hanMax, terms);
+      if (options.hanWords) addHanWords(han, terms);
       previousWord = -1; // a Han run breaks the word sequence: its n-grams already cover it
     } else if (word) {
       const wordHash = hashString(stem(word), TermKind.word);
@@ -63,6 +79,10 @@ function addHan(run: string, hanMax: number, terms: Terms): void {
     const kind = TermKind.han1 + n - 1;
     for (let i = 0; i + n <= codes.length; i++) push(terms, hashCodes(codes, i, n, kind), kind);
   }
+}
+
+function addHanWords(run: string, terms: Terms): void {
+  for (const word of segmentHan(run)) push(terms, hashString(word, TermKind.hanWord), TermKind.hanWord);
 }
 
 function addCharGrams(word: string, options: TextFeatureOptions, terms: Terms): void {

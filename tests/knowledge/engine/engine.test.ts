@@ -116,11 +116,14 @@ describe('engine pure parts', () => {
     expect([a(), a(), a()]).toEqual([b(), b(), b()]);
   });
 
-  it('Chinese text becomes Han n-grams, English words, bigrams and character n-grams', () => {
+  it('Chinese text becomes Han n-grams and words, English words, bigrams and character n-grams', () => {
     const chinese = textTerms('怎么退款');
     expect(chinese.kinds.filter((k) => k === TermKind.han1)).toHaveLength(4);
     expect(chinese.kinds.filter((k) => k === TermKind.han2)).toHaveLength(3);
     expect(chinese.kinds.filter((k) => k === TermKind.han3)).toHaveLength(2);
+    // jieba words on top of the n-grams: 怎么 | 退款.
+    expect(chinese.kinds.filter((k) => k === TermKind.hanWord)).toHaveLength(2);
+    expect(textTerms('怎麼退款').hashes).toEqual(chinese.hashes);
     const english = textTerms('Refunds please');
     expect(english.kinds.filter((k) => k === TermKind.word)).toHaveLength(2);
     expect(english.kinds.filter((k) => k === TermKind.wordBigram)).toHaveLength(1);
