@@ -80,6 +80,11 @@ export interface Conversation {
   /** The agent who owns the conversation: platform user id, and name for people to read. */
   assignee?: string;
   assigneeName?: string;
+  /**
+   * The name the customer's platform gave in this chat. Answers greet with this one, never with a
+   * linked customer's name: linking trusts a phone number the customer typed (docs/privacy.md).
+   */
+  contactName?: string;
   /** The short ticket number the customer sees once the conversation is handed off ("A7K2"). */
   ticket?: string;
   /** The knowledge base's best entries at the handoff, offered to agents on the card. */

@@ -174,6 +174,7 @@ export class Pipeline implements InboundHandler {
         customer,
         inbound.address,
         locale ?? inbound.sender?.locale ?? customer.locale ?? settings.defaultLocale,
+        inbound.sender?.name,
       );
     } else if (locale && locale !== conversation.locale) {
       // The customer switched language: answer in the one they use now.

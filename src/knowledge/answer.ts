@@ -40,13 +40,19 @@ export function composeAnswer(
   };
 }
 
-/** The values of BUILT_IN_VARIABLES: a customer whose platform gave no name has an empty one. */
+/**
+ * The values of BUILT_IN_VARIABLES: a customer whose platform gave no name has an empty one. The
+ * name is this chat's own: a customer linked to another by a typed phone number must never be
+ * greeted with the other person's name.
+ */
 export function conversationValues(
   conversation: Conversation,
   customer: Customer | undefined,
 ): Record<BuiltInVariable, string | undefined> {
+  const ownName =
+    conversation.contactName ?? (customer?.mergedInto || customer?.linked ? undefined : customer?.name);
   return {
-    'customer.name': customer?.name,
+    'customer.name': ownName,
     'customer.locale': conversation.locale,
     'conversation.id': conversation.id,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Conversation } from '../../src/core/model.js';
+import type { Conversation, Customer } from '../../src/core/model.js';
 import { composeAnswer, conversationValues } from '../../src/knowledge/answer.js';
 import { parseKnowledgeFile } from '../../src/knowledge/load.js';
 import { renderTemplate, templateProblem, templateVariables } from '../../src/knowledge/templates.js';
@@ -65,5 +65,35 @@ describe('composeAnswer', () => {
       text: 'Hi , welcome to Demo Shop',
       quickReplies: ['human.request'],
     });
+  });
+});
+
+describe('conversationValues', () => {
+  const conversation = {
+    id: 'conv_x',
+    locale: 'en',
+  } as Conversation;
+  const customer: Customer = {
+    id: 'cus_a',
+    identities: [],
+    tier: 'standard',
+    attributes: {},
+    createdAt: '',
+    name: 'Wang Fang',
+  };
+
+  it("greets with this chat's own name, else the customer's", () => {
+    expect(conversationValues({ ...conversation, contactName: 'Lin' }, customer)['customer.name']).toBe(
+      'Lin',
+    );
+    expect(conversationValues(conversation, customer)['customer.name']).toBe('Wang Fang');
+  });
+
+  it("never greets with a linked customer's name: the link rests on a number someone typed", () => {
+    const linked: Customer = {
+      ...customer,
+      linked: [{ customerId: 'cus_b', identities: [], via: 'phone', at: '' }],
+    };
+    expect(conversationValues(conversation, linked)['customer.name']).toBeUndefined();
   });
 });

@@ -112,7 +112,12 @@ export class ConversationStore {
     return conversation && conversation.status !== 'closed' ? conversation : undefined;
   }
 
-  async openConversation(customer: Customer, address: Address, locale: Locale): Promise<Conversation> {
+  async openConversation(
+    customer: Customer,
+    address: Address,
+    locale: Locale,
+    contactName?: string,
+  ): Promise<Conversation> {
     // The customer object may predate a link made meanwhile: file the conversation under the survivor.
     const customerId = (await this.getCustomer(customer.id))?.id ?? customer.id;
     const conversation: Conversation = {
@@ -125,6 +130,7 @@ export class ConversationStore {
       openedAt: isoNow(this.#clock),
       messageCount: 0,
       misses: 0,
+      ...(contactName ? { contactName } : {}),
     };
     const earlier = await this.#conversationIds(customerId);
     await Promise.all([
