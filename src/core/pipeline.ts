@@ -8,7 +8,7 @@
  * quickly; the rest runs under the same per-conversation lock, so one chat's messages are handled
  * in order while other chats proceed in parallel.
  */
-import { type ComposedAnswer, composeAnswer, conversationValues } from '../knowledge/answer.js';
+import { answerContext, type ComposedAnswer, composeAnswer } from '../knowledge/answer.js';
 import { localize } from '../knowledge/localize.js';
 import type { KnowledgeBase, KnowledgeEntry, KnowledgeSource, Match } from '../knowledge/types.js';
 import type { Channel, InboundHandler, Receipt } from './channel.js';
@@ -438,12 +438,11 @@ export class Pipeline implements InboundHandler {
   async #compose(conversation: Conversation, entry: KnowledgeEntry): Promise<ComposedAnswer> {
     // One store read per answer, for {{customer.name}} (an admin may have renamed the customer).
     const customer = await this.#deps.conversations.getCustomer(conversation.customerId);
-    return composeAnswer(entry, this.#deps.knowledge.current(), {
-      channel: conversation.address.channel,
-      locale: conversation.locale,
-      fallback: this.#deps.settings.defaultLocale,
-      values: conversationValues(conversation, customer),
-    });
+    return composeAnswer(
+      entry,
+      this.#deps.knowledge.current(),
+      answerContext(conversation, customer, this.#deps.settings.defaultLocale),
+    );
   }
 
   #track(work: Promise<unknown>): void {

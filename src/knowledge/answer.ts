@@ -40,6 +40,20 @@ export function composeAnswer(
   };
 }
 
+/** The context of an answer in one conversation: its platform, its language, its customer. */
+export function answerContext(
+  conversation: Conversation,
+  customer: Customer | undefined,
+  fallback: Locale,
+): AnswerContext {
+  return {
+    channel: conversation.address.channel,
+    locale: conversation.locale,
+    fallback,
+    values: conversationValues(conversation, customer),
+  };
+}
+
 /**
  * The values of BUILT_IN_VARIABLES: a customer whose platform gave no name has an empty one. The
  * name is this chat's own: a customer linked to another by a typed phone number must never be

@@ -8,7 +8,7 @@
  * reply and a customer's message never interleave their writes.
  */
 
-import { composeAnswer, conversationValues } from '../../knowledge/answer.js';
+import { answerContext, composeAnswer } from '../../knowledge/answer.js';
 import { localize } from '../../knowledge/localize.js';
 import type { KnowledgeEntry, KnowledgeSource, Match } from '../../knowledge/types.js';
 import type { Clock } from '../clock.js';
@@ -16,7 +16,7 @@ import { isoNow } from '../clock.js';
 import type { KeyedLock } from '../keyed-lock.js';
 import type { Logger } from '../logger.js';
 import type { Messenger } from '../messenger.js';
-import { addressKey, type Conversation, type Locale, type Message } from '../model.js';
+import { addressKey, type Conversation, type Customer, type Locale, type Message } from '../model.js';
 import { type BusinessHours, describeOpening, openingState } from '../routing/business-hours.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { KeyValueStore } from '../store/key-value.js';
@@ -226,7 +226,13 @@ export class DeskService implements DeskHandler {
   async #sendSuggestion(conversation: Conversation, agent: Agent, entryId: string): Promise<DeskOutcome> {
     const entry = this.#deps.knowledge.current().entries.get(entryId);
     if (!entry) return { status: 'not-found' };
-    const outcome = await this.#reply(conversation, agent, await this.#answerText(conversation, entry), []);
+    const customer = await this.#deps.conversations.getCustomer(conversation.customerId);
+    const outcome = await this.#reply(
+      conversation,
+      agent,
+      this.#answerText(conversation, customer, entry),
+      [],
+    );
     const label = entry.title
       ? localize(entry.title, conversation.locale, this.#deps.defaultLocale)
       : entry.id;
@@ -356,19 +362,12 @@ export class DeskService implements DeskHandler {
     const history = (await Promise.all(earlierIds.map((id) => conversations.getConversation(id)))).filter(
       (earlier): earlier is Conversation => earlier !== undefined,
     );
-    const answers = new Map(
-      await Promise.all(
-        matches.map(
-          async (match) => [match.entry.id, await this.#answerText(conversation, match.entry)] as const,
-        ),
-      ),
-    );
     return buildCard({
       conversation,
       customer,
       messages,
       matches,
-      answerOf: (entry) => answers.get(entry.id) ?? '',
+      answerOf: (entry) => this.#answerText(conversation, customer, entry),
       position,
       history,
       defaultLocale,
@@ -376,14 +375,10 @@ export class DeskService implements DeskHandler {
   }
 
   /** The entry's answer as the bot would give it here: platform variant, language, variables. */
-  async #answerText(conversation: Conversation, entry: KnowledgeEntry): Promise<string> {
-    const customer = await this.#deps.conversations.getCustomer(conversation.customerId);
-    return composeAnswer(entry, this.#deps.knowledge.current(), {
-      channel: conversation.address.channel,
-      locale: conversation.locale,
-      fallback: this.#deps.defaultLocale,
-      values: conversationValues(conversation, customer),
-    }).text;
+  #answerText(conversation: Conversation, customer: Customer | undefined, entry: KnowledgeEntry): string {
+    const { knowledge, defaultLocale } = this.#deps;
+    return composeAnswer(entry, knowledge.current(), answerContext(conversation, customer, defaultLocale))
+      .text;
   }
 
   #stripNotePrefix(text: string): string | undefined {
