@@ -9,26 +9,44 @@ import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import { CHANNEL_FACTORIES, type ChannelContext, type ChannelFactory } from './adapters/registry.js';
 import { WebchatChannel } from './adapters/webchat/index.js';
+import { createActionRunner } from './core/actions/create-action-runner.js';
+import { Monitoring } from './core/alerts/monitoring.js';
 import type { Channel } from './core/channel.js';
 import { type Clock, isoNow, systemClock } from './core/clock.js';
+import { Closing } from './core/closing/closing.js';
+import { IdleCloser } from './core/closing/idle-closer.js';
 import type { Config } from './core/config/schema.js';
+import { FollowUps } from './core/csat/follow-ups.js';
+import { Surveys } from './core/csat/surveys.js';
 import type { AgentDesk } from './core/desk/agent-desk.js';
 import { DeskService } from './core/desk/desk-service.js';
 import { SlaWatch } from './core/desk/sla.js';
 import { FileStore } from './core/files/file-store.js';
 import { KeyedLock } from './core/keyed-lock.js';
+import { Lease } from './core/lease.js';
 import type { Logger } from './core/logger.js';
 import { Messenger } from './core/messenger.js';
-import type { OutboundMessage, Platform } from './core/model.js';
+import { Metrics } from './core/metrics/metrics.js';
+import type { Address, Conversation, OutboundMessage, Platform } from './core/model.js';
 import { OutboundChain } from './core/outbound.js';
+import { Outbox } from './core/outbox.js';
 import { Pipeline } from './core/pipeline.js';
+import { encryptionKeys } from './core/privacy/encryption-keys.js';
+import { useExtraPatterns } from './core/privacy/mask.js';
+import { type LiveQueueDeps, liveQueue } from './core/reports/live-queue.js';
+import { RetentionPurge } from './core/retention/retention-purge.js';
 import { ConversationStore } from './core/store/conversation-store.js';
 import type { KeyValueStore } from './core/store/key-value.js';
 import { openStore } from './core/store/open-store.js';
+import { type Lock, StoreLock } from './core/store-lock.js';
 import { adminRoutes } from './http/admin.js';
+import { adminDashboardRoutes } from './http/admin-dashboard.js';
+import { adminMetricsRoutes } from './http/admin-metrics.js';
+import { adminQueueRoutes } from './http/admin-queue.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { fileRoutes } from './http/files.js';
 import { healthRoutes } from './http/health.js';
+import { metricsRoutes } from './http/metrics.js';
 import { KnowledgeService } from './knowledge/knowledge-service.js';
 import { KnowledgeLoadError } from './knowledge/load.js';
 
@@ -48,7 +66,13 @@ export interface Switchboard {
   knowledge: KnowledgeService;
   pipeline: Pipeline;
   desk: DeskService;
+  /** Closes idle conversations every `csat.checkSeconds`; tests call its tick() with their own clock. */
+  idleCloser: IdleCloser;
+  /** Follow-up tickets opened by low CSAT scores (docs/csat.md). */
+  followUps: FollowUps;
   channels: ReadonlyMap<Platform, Channel>;
+  /** Alerts and the daily report; tests call their tick() with their own clock. */
+  monitoring: Monitoring;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(port?: number, host?: string): Promise<number>;
   /** Stops accepting, finishes in-flight work, stops channels, closes the store. */
@@ -57,6 +81,7 @@ export interface Switchboard {
 
 export async function createSwitchboard(config: Config, options: SwitchboardOptions): Promise<Switchboard> {
   const { logger } = options;
+  useExtraPatterns(config.privacy.extraPatterns);
   const clock = options.clock ?? systemClock;
 
   const knowledge = new KnowledgeService(config.knowledge.dir, clock);
@@ -72,8 +97,13 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
     clock,
     onError: (error) => logger.warn({ err: error }, 'store connection error (reconnecting)'),
     ...(options.storeNamespace ? { namespace: options.storeNamespace } : {}),
+    encryption: encryptionKeys(config.storeEncryption),
   });
   const conversations = new ConversationStore(store, clock);
+  const retention = config.retention.days
+    ? new RetentionPurge({ kv: store, conversations, clock, logger, days: config.retention.days })
+    : undefined;
+  const metrics = new Metrics({ kv: store, conversations, clock, logger });
 
   const webchat = new WebchatChannel({ conversations, clock, maxTextLength: config.webchat.maxTextLength });
   const channels = new Map<Platform, Channel>([[webchat.name, webchat]]);
@@ -86,6 +116,10 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
     maxBytes: config.files.maxMegabytes * 1024 * 1024,
     ttlMs: config.files.ttlDays * 86_400_000,
   });
+  const outbox = new Outbox(store, {
+    logger: logger.child({ component: 'outbox' }),
+    exclusive: store.backend === 'sqlite',
+  });
   const context: ChannelContext = {
     config,
     logger,
@@ -93,9 +127,19 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
     kv: store,
     conversations,
     files,
-    outbound: (policy) => new OutboundChain({ policy, logger, onFailed: recordFailedSend }),
+    outbound: (policy) => {
+      // Sends on a chain are tracked by the outbox until they settle (src/core/outbox.ts).
+      outbox.cover(policy.platform);
+      return new OutboundChain({
+        policy,
+        logger,
+        onFailed: recordFailedSend,
+        onSettled: (message) => outbox.settled(message.id),
+      });
+    },
   };
-  async function recordFailedSend(_address: unknown, message: OutboundMessage, error: Error): Promise<void> {
+  async function recordFailedSend(address: Address, message: OutboundMessage, error: Error): Promise<void> {
+    metrics.live.sendFailed(address.channel);
     await conversations.updateMessage(message, () => ({
       delivery: { status: 'failed', error: error.message, at: isoNow(clock) },
     }));
@@ -110,8 +154,49 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
   }
   // One agents' channel at a time: Slack's when both are configured (docs/desk.md).
   const desk = desks.find((d) => d.name === 'slack') ?? desks[0];
-  const lock = new KeyedLock();
-  const messenger = new Messenger({ conversations, channel: (name) => channels.get(name), clock, logger });
+  // The embedded SQLite file belongs to this process alone; a shared store needs leases in it.
+  const lock: Lock = store.backend === 'sqlite' ? new KeyedLock() : new StoreLock(store, { logger });
+  const messenger = new Messenger({
+    conversations,
+    channel: (name) => channels.get(name),
+    clock,
+    logger,
+    outbox,
+  });
+  const csatLogger = logger.child({ component: 'csat' });
+  const followUps = new FollowUps({
+    kv: store,
+    conversations,
+    desk: () => desk,
+    // The desk service is made below; a follow-up only opens once both exist.
+    threads: {
+      ensureThread: (conversation): Promise<Conversation> => deskService.ensureThread(conversation),
+    },
+    clock,
+    logger: csatLogger,
+  });
+  const surveys = config.csat.enabled
+    ? new Surveys({
+        kv: store,
+        conversations,
+        messenger,
+        followUps,
+        logger: csatLogger,
+        settings: {
+          lowScore: config.csat.lowScore,
+          nps: config.csat.nps,
+          answerWithinMs: config.csat.answerWithinMinutes * 60_000,
+        },
+      })
+    : undefined;
+  const afterClose = new Closing({
+    conversations,
+    knowledge,
+    desk: () => desk,
+    ...(surveys ? { surveys } : {}),
+    logger: csatLogger,
+    defaultLocale: config.defaultLocale,
+  });
   const deskService = new DeskService({
     kv: store,
     conversations,
@@ -123,8 +208,19 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
     defaultLocale: config.defaultLocale,
     desk: () => desk,
     notePrefixes: config.desk.notePrefixes,
+    closing: afterClose,
     ...(config.routing.businessHours ? { businessHours: config.routing.businessHours } : {}),
   });
+  const queueView: LiveQueueDeps = {
+    conversations,
+    queue: deskService.queue,
+    clock,
+    sla: {
+      remindAfterMs: config.desk.remindAfterSeconds * 1000,
+      escalateAfterMs: config.desk.escalateAfterSeconds * 1000,
+    },
+    ...(config.routing.businessHours ? { businessHours: config.routing.businessHours } : {}),
+  };
   const sla = new SlaWatch({
     kv: store,
     conversations,
@@ -134,12 +230,35 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
     desk: () => desk,
     clock,
     logger: logger.child({ component: 'sla' }),
-    settings: {
-      remindAfterMs: config.desk.remindAfterSeconds * 1000,
-      escalateAfterMs: config.desk.escalateAfterSeconds * 1000,
-    },
+    settings: queueView.sla,
     card: (id) => deskService.cardFor(id),
     ...(config.routing.businessHours ? { businessHours: config.routing.businessHours } : {}),
+  });
+  const monitoring = new Monitoring({
+    config,
+    kv: store,
+    conversations,
+    clock,
+    logger,
+    desk: () => desk,
+    channels,
+    knowledge,
+    queue: () => liveQueue(queueView),
+    figures: async (from, to) => (await metrics.report({ from, to })).totals,
+  });
+  const idleCloser = new IdleCloser({
+    conversations,
+    closing: afterClose,
+    lock,
+    queue: deskService.queue,
+    desk: () => desk,
+    card: (id) => deskService.cardFor(id),
+    clock,
+    logger: csatLogger,
+    settings: {
+      closeIdleMs: config.csat.closeIdleMinutes * 60_000,
+      abandonAfterMs: config.csat.abandonAfterMinutes * 60_000,
+    },
   });
 
   const pipeline = new Pipeline({
@@ -152,6 +271,9 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
     lock,
     messenger,
     handoffs: deskService,
+    gaps: metrics.gaps,
+    ...(surveys ? { surveys } : {}),
+    actions: createActionRunner(config, knowledge, clock, logger),
     settings: {
       routing: { ...config.knowledge, ...config.routing },
       defaultLocale: config.defaultLocale,
@@ -160,7 +282,30 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
   });
   for (const channel of channels.values()) await channel.start(pipeline);
   if (desk) await desk.start(deskService);
-  sla.start(config.desk.slaCheckSeconds * 1000);
+  // What a crash left unsent goes out now, and an instance that dies later is taken over.
+  await outbox.start((entry) => messenger.resend(entry));
+  const timers = {
+    start() {
+      sla.start(config.desk.slaCheckSeconds * 1000);
+      idleCloser.start(config.csat.checkSeconds * 1000);
+      retention?.start(config.retention.checkMinutes * 60_000);
+      monitoring.start();
+    },
+    async stop() {
+      await sla.stop();
+      await idleCloser.stop();
+      await retention?.stop();
+      await monitoring.stop();
+    },
+  };
+  // On a shared store the timers run on one instance at a time, or every reminder, alert and
+  // report would go out once per instance; the embedded SQLite file has one process anyway.
+  const timerLease =
+    store.backend === 'sqlite'
+      ? undefined
+      : new Lease(store, 'timers', { logger, onAcquired: timers.start, onLost: timers.stop });
+  if (timerLease) await timerLease.start();
+  else timers.start();
 
   const app = express();
   app.disable('x-powered-by');
@@ -184,8 +329,12 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
     }),
   );
   app.use(healthRoutes({ store, knowledge, channels, desk }));
+  app.use(metricsRoutes(metrics));
   app.use(fileRoutes(files));
   app.use(adminRoutes({ adminToken: config.adminToken, channels, knowledge }));
+  app.use(adminQueueRoutes({ ...queueView, adminToken: config.adminToken }));
+  app.use(adminDashboardRoutes());
+  app.use(adminMetricsRoutes({ adminToken: config.adminToken, metrics, clock }));
   app.use(webchat.router());
   for (const router of channelRouters) app.use(router);
   app.use(notFoundHandler);
@@ -220,7 +369,10 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
     knowledge,
     pipeline,
     desk: deskService,
+    idleCloser,
+    followUps,
     channels,
+    monitoring,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
         const listening = app.listen(port, host, (error?: Error) => {
@@ -237,14 +389,17 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
           : Promise.resolve();
         server?.closeIdleConnections();
         // Streams never end by themselves and pollers never stop by themselves: the channels end them.
-        await sla.stop();
+        await timerLease?.stop();
+        await timers.stop();
         for (const channel of channels.values()) await channel.stopReceiving();
         await stopped; // every request answered, so every message is in the pipeline
         await pipeline.drain();
         // Every answer is queued now; the channels deliver what they hold, then disconnect.
         await desk?.stop();
         for (const channel of channels.values()) await channel.stop();
+        await outbox.stop();
         knowledge.stopWatching();
+        metrics.stop();
         await store.close();
       })();
       return closing;

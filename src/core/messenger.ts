@@ -6,7 +6,8 @@
 import type { Channel } from './channel.js';
 import { type Clock, isoNow } from './clock.js';
 import type { Logger } from './logger.js';
-import type { Attachment, Conversation, Message, Platform, QuickReply } from './model.js';
+import type { Attachment, Conversation, Message, OutboundMessage, Platform, QuickReply } from './model.js';
+import type { Outbox, OutboxEntry } from './outbox.js';
 import type { ConversationStore } from './store/conversation-store.js';
 
 export interface Utterance {
@@ -25,6 +26,8 @@ export interface MessengerDeps {
   channel: (name: Platform) => Channel | undefined;
   clock: Clock;
   logger: Logger;
+  /** Where a message waits until its platform accepted it (src/core/outbox.ts); none for the web chat. */
+  outbox?: Outbox;
 }
 
 export class Messenger {
@@ -66,20 +69,46 @@ export class Messenger {
       );
       return;
     }
+    const { outbox } = this.#deps;
+    if (outbox?.covers(conversation.address.channel)) {
+      try {
+        await outbox.add({ messageId: message.id, conversationId: conversation.id, seq: message.seq });
+      } catch (error) {
+        // Sending matters more than the crash insurance: go on without it.
+        logger.error({ err: error, messageId: message.id }, 'could not write the message to the outbox');
+      }
+    }
     try {
-      await channel.send(conversation.address, {
-        id: message.id,
-        conversationId: conversation.id,
-        seq: message.seq,
-        role: message.role === 'customer' ? 'bot' : message.role,
-        text: message.text,
-        quickReplies: message.quickReplies,
-        attachments: message.attachments,
-        locale: conversation.locale,
-      });
+      await channel.send(conversation.address, toOutbound(conversation, message));
     } catch (error) {
       // The message stays recorded (the customer sees it when they reconnect or on history).
       logger.error({ err: error, conversationId: conversation.id, messageId: message.id }, 'send failed');
     }
   }
+
+  /** Sends again a message left in the outbox by a crash (src/core/outbox.ts). */
+  async resend(entry: OutboxEntry): Promise<void> {
+    const { conversations, outbox } = this.#deps;
+    const conversation = await conversations.getConversation(entry.conversationId);
+    const message = conversation && (await conversations.getMessage(entry.conversationId, entry.seq));
+    const channel = conversation && this.#deps.channel(conversation.address.channel);
+    if (!conversation || !message || !channel || message.delivery?.status === 'failed') {
+      await outbox?.settled(entry.messageId);
+      return;
+    }
+    await channel.send(conversation.address, toOutbound(conversation, message));
+  }
+}
+
+function toOutbound(conversation: Conversation, message: Message): OutboundMessage {
+  return {
+    id: message.id,
+    conversationId: conversation.id,
+    seq: message.seq,
+    role: message.role === 'customer' ? 'bot' : message.role,
+    text: message.text,
+    quickReplies: message.quickReplies,
+    attachments: message.attachments,
+    locale: conversation.locale,
+  };
 }

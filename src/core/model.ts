@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { InvalidIdError } from './errors.js';
+import type { HandoffCause } from './route.js';
 
 export const PLATFORMS = ['webchat', 'telegram', 'slack', 'teams', 'wechat'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -76,6 +77,8 @@ export interface Conversation {
   lastSentiment?: number;
   /** Why the conversation went to a person, in words an admin can read. */
   handoffReason?: string;
+  /** The kind of reason, for metrics (handoff reasons by cause). */
+  handoffCause?: HandoffCause;
   agentThread?: Record<string, unknown>;
   /** The agent who owns the conversation: platform user id, and name for people to read. */
   assignee?: string;
@@ -95,11 +98,65 @@ export interface Conversation {
   agentJoinedAt?: string;
   closedAt?: string;
   resolution?: Resolution;
+  /** The customer's 1-5 rating after close; `csatComment` and `nps` follow it (docs/csat.md). */
   csat?: number;
+  csatComment?: string;
+  nps?: number;
+  /** Made when the conversation closes (src/core/closing/summary.ts). */
+  summary?: ConversationSummary;
+  /** Opened by a low CSAT score, for a person to contact the customer again. */
+  followUp?: FollowUp;
+  /** A knowledge action waiting for the customer to give a value it needs (src/core/actions/). */
+  pendingAction?: PendingAction;
+  /** What the bot looked up in company systems for this conversation, newest last (shown to agents). */
+  lookups?: Lookup[];
   /** Number of messages recorded; a message's `seq` runs from 1 to this. */
   messageCount: number;
   /** Customer messages in a row the bot could not answer confidently; an answer resets it. */
   misses: number;
+}
+
+/** An extractive summary of a closed conversation: every field is taken from its record, nothing is generated. */
+export interface ConversationSummary {
+  /** Why the customer came: their first message, the first entry the bot answered with, why it went to a person. */
+  reason: { firstMessage: string; intent?: string; handoff?: string };
+  /** Knowledge entries the bot answered with, in the order first used. */
+  answered: { entryId: string; title: string }[];
+  /** What people did, one line each ("handed off (ticket A7K2)", "3 agent replies"). */
+  done: string[];
+  resolution: Resolution;
+  /** The agent's name (or platform id), "bot", or "nobody" for a handoff no one claimed. */
+  handledBy: string;
+  firstResponseSeconds?: number;
+  resolutionSeconds?: number;
+}
+
+export interface FollowUp {
+  /** A ticket number of its own (src/core/desk/tickets.ts), so it can be quoted apart from the handoff's. */
+  ticket: string;
+  reason: 'low-csat';
+  score: number;
+  openedAt: string;
+}
+
+/** A knowledge action collecting its slots: the values so far and the one being asked for. */
+export interface PendingAction {
+  entryId: string;
+  slots: Record<string, string>;
+  asking: string;
+  /** Times the customer's reply to the question was not a valid value. */
+  invalidReplies: number;
+}
+
+/** One backend call of a knowledge action, as agents see it on the card. */
+export interface Lookup {
+  entryId: string;
+  backend: string;
+  slots: Record<string, string>;
+  outcome: 'found' | 'not-found' | 'error';
+  /** The HTTP status or why the call failed. */
+  detail?: string;
+  at: string;
 }
 
 export type AttachmentKind = 'image' | 'file' | 'audio' | 'video' | 'location' | 'sticker' | 'contact';

@@ -92,6 +92,11 @@ export interface OutboundChainOptions {
   logger: Logger;
   /** Called once for a message that could not be delivered (record it, alert). */
   onFailed(address: Address, message: OutboundMessage, error: Error): void | Promise<void>;
+  /**
+   * Called once every send of a message is over — delivered, or failed and recorded — so the
+   * durable outbox can let go of it (a long Telegram text goes out as several sends).
+   */
+  onSettled?(message: OutboundMessage): void | Promise<void>;
   /** Overridable for tests. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -114,6 +119,8 @@ export class OutboundChain {
   readonly #global: Bottleneck;
   readonly #chats: Bottleneck.Group;
   readonly #pending = new Set<Promise<DeliveryOutcome>>();
+  /** Sends still open per message id, for onSettled. */
+  readonly #openSends = new Map<string, number>();
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #now: () => number;
@@ -152,9 +159,14 @@ export class OutboundChain {
         if (result.status === 'failed') await this.#fail(address, message, result.error);
         return result;
       });
-    this.#pending.add(outcome);
-    void outcome.finally(() => this.#pending.delete(outcome));
-    return outcome;
+    this.#openSends.set(message.id, (this.#openSends.get(message.id) ?? 0) + 1);
+    const settled = outcome.then(async (result) => {
+      await this.#settle(message);
+      return result;
+    });
+    this.#pending.add(settled);
+    void settled.finally(() => this.#pending.delete(settled));
+    return settled;
   }
 
   /** Messages handed over and not yet delivered or failed. */
@@ -223,6 +235,20 @@ export class OutboundChain {
         );
         await this.#sleep(waitMs);
       }
+    }
+  }
+
+  async #settle(message: OutboundMessage): Promise<void> {
+    const open = (this.#openSends.get(message.id) ?? 1) - 1;
+    if (open > 0) {
+      this.#openSends.set(message.id, open);
+      return;
+    }
+    this.#openSends.delete(message.id);
+    try {
+      await this.#options.onSettled?.(message);
+    } catch (error) {
+      this.#options.logger.error({ err: error, messageId: message.id }, 'could not settle a sent message');
     }
   }
 

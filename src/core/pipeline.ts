@@ -11,9 +11,11 @@
 import { answerContext, type ComposedAnswer, composeAnswer } from '../knowledge/answer.js';
 import { localize } from '../knowledge/localize.js';
 import type { KnowledgeBase, KnowledgeEntry, KnowledgeSource, Match } from '../knowledge/types.js';
+import type { ActionOutcome, ActionRunner } from './actions/action-runner.js';
 import type { Channel, InboundHandler, Receipt } from './channel.js';
 import type { Clock } from './clock.js';
 import { isoNow } from './clock.js';
+import type { SurveyAnswers } from './csat/surveys.js';
 import type { HandoffMessage } from './desk/desk-service.js';
 import { extractContactDetails, hasContactDetails } from './identity/contact-details.js';
 import { linkByContact } from './identity/link-customers.js';
@@ -21,6 +23,7 @@ import { KeyedLock } from './keyed-lock.js';
 import { detectLocale } from './language.js';
 import type { Logger } from './logger.js';
 import { Messenger } from './messenger.js';
+import type { KnowledgeGaps } from './metrics/knowledge-gaps.js';
 import {
   addressKey,
   type Conversation,
@@ -39,6 +42,7 @@ import { type Decision, decide, isKnowledgeGap, type RoutingSettings, understand
 import { readMood } from './routing/sentiment.js';
 import type { ConversationStore } from './store/conversation-store.js';
 import type { KeyValueStore } from './store/key-value.js';
+import type { Lock } from './store-lock.js';
 
 export interface PipelineSettings {
   routing: RoutingSettings;
@@ -63,11 +67,17 @@ export interface PipelineDeps {
   logger: Logger;
   settings: PipelineSettings;
   /** Shared with whoever else writes to conversations (the desk), keyed by addressKey. */
-  lock?: KeyedLock;
+  lock?: Lock;
   /** Records and delivers what the bot says; one is made from `channel` when not given. */
   messenger?: Messenger;
   /** Human takeover; without it a handoff only marks the conversation waiting. */
   handoffs?: Handoffs;
+  /** Knowledge actions: answers from company systems (src/core/actions/); without it entries give their static answer. */
+  actions?: ActionRunner;
+  /** The survey after close: a message answering it goes to its closed conversation (src/core/csat/). */
+  surveys?: SurveyAnswers;
+  /** Keeps unanswered questions for the gaps report; without it they are only logged. */
+  gaps?: Pick<KnowledgeGaps, 'record'>;
 }
 
 interface Claim {
@@ -90,7 +100,7 @@ interface RecordedClaim {
 
 export class Pipeline implements InboundHandler {
   readonly #deps: PipelineDeps;
-  readonly #lock: KeyedLock;
+  readonly #lock: Lock;
   readonly #messenger: Messenger;
   readonly #inFlight = new Set<Promise<void>>();
 
@@ -120,6 +130,7 @@ export class Pipeline implements InboundHandler {
     }
     await this.#lock.run(addressKey(inbound.address), async () => {
       let recorded: Recorded;
+      let survey: Conversation | undefined;
       try {
         const earlier = claim.first
           ? undefined
@@ -132,13 +143,15 @@ export class Pipeline implements InboundHandler {
           ack(await this.#applyChange(inbound, inbound.change));
           return;
         }
-        recorded = await this.#record(inbound, claim);
+        survey = await this.#deps.surveys?.claim(inbound);
+        recorded = await this.#record(inbound, claim, survey);
       } catch (error) {
         fail(error);
         return;
       }
       ack({ status: 'accepted', messageId: recorded.message.id, conversationId: recorded.conversation.id });
-      await this.#answer(inbound, recorded);
+      if (survey) await this.#deps.surveys?.answer(inbound, recorded.conversation);
+      else await this.#answer(inbound, recorded);
     });
   }
 
@@ -161,14 +174,15 @@ export class Pipeline implements InboundHandler {
     return { messageId: value.messageId, first: created };
   }
 
-  async #record(inbound: InboundMessage, claim: Claim): Promise<Recorded> {
+  /** `into`: the closed conversation whose survey the message answers, instead of the chat's open one. */
+  async #record(inbound: InboundMessage, claim: Claim, into?: Conversation): Promise<Recorded> {
     const { conversations, kv, settings } = this.#deps;
     const identity = encodePlatformId(inbound.address.channel, inbound.address.userId);
     const customer =
       (await conversations.findCustomerByIdentity(identity)) ??
       (await conversations.createCustomer(identity, inbound.sender ?? {}));
     const locale = detectLocale(inbound.text);
-    let conversation = await conversations.findOpenConversation(inbound.address);
+    let conversation = into ?? (await conversations.findOpenConversation(inbound.address));
     if (!conversation) {
       conversation = await conversations.openConversation(
         customer,
@@ -259,11 +273,25 @@ export class Pipeline implements InboundHandler {
     let matches: Match[] = [];
     try {
       matches = conversation.status === 'bot' ? this.#understand(inbound, conversation) : [];
+      const step =
+        conversation.status === 'bot'
+          ? await this.#deps.actions?.resume(
+              conversation,
+              { text: inbound.text, pressedButton: inbound.action !== undefined },
+              matches,
+            )
+          : undefined;
+      if (step?.kind === 'pass') {
+        conversation = await this.#deps.conversations.updateConversation(conversation, step.changes);
+      } else if (step) {
+        await this.#takeStep(conversation, step, matches);
+        return;
+      }
       decision = decide(conversation, inbound, matches, settings.routing, {
         mood: readMood(inbound.text),
         repeated,
       });
-      if (isKnowledgeGap(decision)) this.#logGap(conversation, inbound, matches);
+      if (isKnowledgeGap(decision)) await this.#logGap(conversation, inbound, matches);
     } catch (error) {
       logger.error({ err: error, conversationId: conversation.id }, 'understanding failed; handing off');
       decision = {
@@ -323,20 +351,25 @@ export class Pipeline implements InboundHandler {
   }
 
   /**
-   * A question the knowledge base could not answer, for admins to add: logged with personal data
-   * masked, because logs travel further and live longer than the transcript.
+   * A question the knowledge base could not answer, for admins to add: logged and kept for the
+   * gaps report (src/core/metrics/knowledge-gaps.ts) with personal data masked, because logs and
+   * reports travel further and live longer than the transcript.
    */
-  #logGap(conversation: Conversation, inbound: InboundMessage, matches: Match[]): void {
+  async #logGap(conversation: Conversation, inbound: InboundMessage, matches: Match[]): Promise<void> {
     const best = matches[0];
+    const gap = {
+      conversationId: conversation.id,
+      channel: conversation.address.channel,
+      text: maskPersonalData(inbound.text),
+    };
     this.#deps.logger.info(
-      {
-        conversationId: conversation.id,
-        channel: conversation.address.channel,
-        text: maskPersonalData(inbound.text),
-        ...(best ? { best: best.entry.id, score: Math.round(best.confidence * 100) / 100 } : {}),
-      },
+      { ...gap, ...(best ? { best: best.entry.id, score: Math.round(best.confidence * 100) / 100 } : {}) },
       'knowledge gap',
     );
+    await this.#deps.gaps?.record({
+      ...gap,
+      ...(best ? { bestEntry: best.entry.id, bestScore: best.confidence } : {}),
+    });
   }
 
   async #respond(
@@ -355,18 +388,14 @@ export class Pipeline implements InboundHandler {
         await this.#say(conversation, { text: reply('unsupported', locale), quickReplies: [] });
         return;
       case 'answer': {
-        const { entry, confidence } = decision.match;
-        const answer = await this.#compose(conversation, entry);
-        await this.#say(
-          conversation,
-          {
-            text: answer.text,
-            quickReplies: answer.quickReplies.flatMap((id) => this.#entryButton(id, locale)),
-            kbEntryId: entry.id,
-            confidence,
-          },
-          { lastIntent: entry.id, misses: 0, priority: raisePriority(conversation.priority, entry.priority) },
-        );
+        const { actions } = this.#deps;
+        if (actions?.handles(decision.match.entry)) {
+          const customer = await this.#deps.conversations.getCustomer(conversation.customerId);
+          const step = await actions.start(conversation, decision.match.entry, message.text, customer);
+          await this.#takeStep(conversation, step, matches);
+          return;
+        }
+        await this.#answerWith(conversation, decision.match);
         return;
       }
       case 'suggest': {
@@ -384,6 +413,66 @@ export class Pipeline implements InboundHandler {
       case 'handoff':
         await this.#handOff(conversation, decision, matches);
         return;
+    }
+  }
+
+  async #answerWith(
+    conversation: Conversation,
+    { entry, confidence }: Match,
+    changes: Partial<Conversation> = {},
+  ): Promise<void> {
+    const answer = await this.#compose(conversation, entry);
+    await this.#say(
+      conversation,
+      {
+        text: answer.text,
+        quickReplies: answer.quickReplies.flatMap((id) => this.#entryButton(id, conversation.locale)),
+        kbEntryId: entry.id,
+        confidence,
+      },
+      {
+        ...changes,
+        lastIntent: entry.id,
+        misses: 0,
+        priority: raisePriority(conversation.priority, entry.priority),
+      },
+    );
+  }
+
+  /** What a knowledge action decided (src/core/actions/action-runner.ts): a reply, a handoff or the static answer. */
+  async #takeStep(conversation: Conversation, step: ActionOutcome, matches: Match[]): Promise<void> {
+    const entry = this.#deps.knowledge.current().entries.get(step.entryId);
+    switch (step.kind) {
+      case 'reply': {
+        const locale = conversation.locale;
+        const buttons =
+          step.entryButtons && entry ? entry.quickReplies.flatMap((id) => this.#entryButton(id, locale)) : [];
+        if (step.offerPerson)
+          buttons.push({ label: reply('talkToPerson', locale), payload: PAYLOAD_HANDOFF });
+        await this.#say(
+          conversation,
+          { text: step.text, quickReplies: buttons, kbEntryId: step.entryId },
+          step.changes,
+        );
+        return;
+      }
+      case 'static':
+        if (entry)
+          await this.#answerWith(
+            conversation,
+            { entry, confidence: 1, question: '', similarity: 1 },
+            step.changes,
+          );
+        return;
+      case 'handoff': {
+        const updated = await this.#deps.conversations.updateConversation(conversation, step.changes);
+        await this.#handOff(
+          updated,
+          { kind: 'handoff', cause: 'slot-unfilled', reason: step.reason },
+          matches,
+        );
+        return;
+      }
     }
   }
 
@@ -405,7 +494,11 @@ export class Pipeline implements InboundHandler {
     const scored = match ? { kbEntryId: match.entry.id, confidence: match.confidence } : {};
     const { handoffs } = this.#deps;
     if (handoffs) {
-      await handoffs.handOff(conversation, { reason: decision.reason, text, changes, ...scored }, matches);
+      await handoffs.handOff(
+        conversation,
+        { reason: decision.reason, cause: decision.cause, text, changes, ...scored },
+        matches,
+      );
       return;
     }
     await this.#say(
@@ -416,6 +509,7 @@ export class Pipeline implements InboundHandler {
         status: 'waiting',
         handedOffAt: isoNow(this.#deps.clock),
         handoffReason: decision.reason,
+        handoffCause: decision.cause,
         misses: 0,
       },
     );

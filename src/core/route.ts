@@ -38,7 +38,15 @@ export type Decision =
   | { kind: 'unsupported'; reason: string }
   | { kind: 'handoff'; match?: Match; cause: HandoffCause; reason: string; priority?: Priority };
 
-export type HandoffCause = 'customer-request' | 'kb-handoff' | 'no-match' | 'non-text' | 'upset' | 'repeat';
+export type HandoffCause =
+  | 'customer-request'
+  | 'kb-handoff'
+  | 'no-match'
+  | 'non-text'
+  | 'upset'
+  | 'repeat'
+  /** A knowledge action asked for a value (an order number) and never got a valid one. */
+  | 'slot-unfilled';
 
 /**
  * What the knowledge base made of the message: at most 3, best first. `followUps` are the ids the

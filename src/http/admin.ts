@@ -34,7 +34,8 @@ export function adminRoutes({ adminToken, channels, knowledge }: AdminDeps): Rou
   return router;
 }
 
-function requireToken(adminToken: string | undefined) {
+/** Everything under /admin/api: 503 when ADMIN_TOKEN is unset, 401 without the right Bearer token. */
+export function requireToken(adminToken: string | undefined) {
   const expected = adminToken ? digest(adminToken) : undefined;
   return (req: Request, res: Response, next: NextFunction) => {
     if (!expected) {

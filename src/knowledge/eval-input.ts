@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { SwitchboardError } from '../core/errors.js';
 import type { EvalCase } from './eval.js';
 import { KnowledgeLoadError, type KnowledgeProblem, loadKnowledge } from './load.js';
-import { localizedTextSchema } from './schema.js';
+import { localizedTextSchema } from './localized-schema.js';
 import type { KnowledgeEntry, LoadedKnowledge } from './types.js';
 
 /** A file the CLI was pointed at is missing or unreadable; the message is one line for the user. */

@@ -4,31 +4,11 @@
  */
 import { z } from 'zod';
 import { type Platform, PRIORITIES } from '../core/model.js';
+import { actionSchema } from './action-schema.js';
+import { checkedTemplate, localized, localizedTextSchema, nonEmptyText } from './localized-schema.js';
 import { isReservedVariable, templateProblem } from './templates.js';
 
-const nonEmptyText = z.string().trim().min(1, 'must not be empty');
-
-/** Answer text: checked as a template when the file loads, so a broken `{{` never reaches a customer. */
-const templateText = nonEmptyText.superRefine((text, context) => {
-  const problem = templateProblem(text);
-  if (problem) context.addIssue({ code: 'custom', message: problem });
-});
-
-function localized(text: z.ZodType<string>) {
-  return z.union([
-    text,
-    z
-      .object({ 'zh-CN': text.optional(), en: text.optional() })
-      .strict()
-      .refine(
-        (value) => Object.keys(value).length > 0,
-        'give the text for at least one locale (zh-CN or en)',
-      ),
-  ]);
-}
-
-export const localizedTextSchema = localized(nonEmptyText);
-const answerSchema = localized(templateText);
+const answerSchema = localized(checkedTemplate(templateProblem));
 
 const entryIdsSchema = z.array(z.string()).max(10);
 
@@ -88,6 +68,11 @@ export const entrySchema = z
       .default([])
       .describe(
         'Ids of entries the customer is likely to ask about next; they win close calls on the next message.',
+      ),
+    action: actionSchema
+      .optional()
+      .describe(
+        'Answer from live data: collect slots (e.g. an order number), call a backend, answer from its response (docs/knowledge.md).',
       ),
     channels: z
       .object(channelVariants)

@@ -33,6 +33,38 @@ export function templateProblem(text: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why `text` is not a valid action answer, or undefined. An action answer renders a backend's JSON
+ * response, so besides plain tags it may use sections (`{{#eta}}…{{/eta}}`, `{{^eta}}…{{/eta}}`)
+ * to show a field only when the response has it; partials and delimiter changes stay out.
+ */
+export function actionTemplateProblem(text: string): string | undefined {
+  let tokens: ReturnType<typeof Mustache.parse>;
+  try {
+    tokens = Mustache.parse(text);
+  } catch (error) {
+    return `template syntax: ${(error as Error).message}`;
+  }
+  const allowed = new Set(['text', 'name', '&', '#', '^', '!']);
+  const problem = (list: typeof tokens): string | undefined => {
+    for (const token of list) {
+      const [type, , start, end, children] = token as [string, string, number, number, typeof tokens?];
+      if (!allowed.has(type)) {
+        return `only {{field}}, {{#field}}…{{/field}} and {{^field}}…{{/field}} are allowed in action answers, found "${text.slice(start, end)}"`;
+      }
+      const inner = Array.isArray(children) ? problem(children) : undefined;
+      if (inner) return inner;
+    }
+    return undefined;
+  };
+  return problem(tokens);
+}
+
+/** Renders a valid action answer over a view (the backend's response and the slots); no HTML escaping. */
+export function renderActionTemplate(text: string, view: Record<string, unknown>): string {
+  return Mustache.render(text, view, undefined, { escape: (value: unknown) => String(value) });
+}
+
 /** The variable names a valid template uses, in order of first use. */
 export function templateVariables(text: string): string[] {
   const names = Mustache.parse(text).flatMap(([type, name]) => (type === 'name' ? [name] : []));

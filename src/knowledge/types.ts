@@ -1,4 +1,5 @@
 import type { Locale, Platform, Priority } from '../core/model.js';
+import type { KnowledgeAction } from './action-schema.js';
 
 /** Text an admin gives once for every language, or per locale. */
 export type LocalizedText = string | Partial<Record<Locale, string>>;
@@ -26,6 +27,8 @@ export interface KnowledgeEntry {
   priority?: Priority;
   /** Ids of entries preferred when matching the customer's next message (src/knowledge/follow-ups.ts). */
   followUps: string[];
+  /** Answer from live data (src/core/actions/): without its backend configured, `answer` is given instead. */
+  action?: KnowledgeAction;
   /** Per-platform overrides of the answer and buttons. */
   channels?: Partial<Record<Platform, ChannelVariant>>;
   /** Where the entry was defined, for errors and lint output. */

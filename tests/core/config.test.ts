@@ -48,7 +48,65 @@ describe('loadConfig', () => {
       slack: { apiUrl: 'https://slack.com/api/' },
       teams: { appType: 'MultiTenant', emulator: false },
       wechat: {},
+      csat: {
+        enabled: true,
+        closeIdleMinutes: 30,
+        abandonAfterMinutes: 1440,
+        checkSeconds: 60,
+        answerWithinMinutes: 1440,
+        lowScore: 2,
+        nps: false,
+      },
+      alerts: {
+        enabled: true,
+        checkSeconds: 60,
+        handoffRate: { factor: 2, baselineDays: 7, minConversations: 10, minHandoffs: 5 },
+        slaBreaches: 3,
+        csat: { drop: 0.5, baselineDays: 7, minRatings: 5 },
+        channelDownSeconds: 120,
+      },
+      reports: { enabled: true, dailyAt: '09:00' },
+      storeEncryption: { oldKeys: [] },
+      retention: { checkMinutes: 60 },
+      privacy: { extraPatterns: [] },
+      backends: {
+        orders: {
+          urlEnv: 'ORDERS_API_URL',
+          timeoutMs: 3000,
+          retries: 1,
+          cacheSeconds: 30,
+          maxResponseKilobytes: 256,
+        },
+      },
     });
+  });
+
+  it('reads a backend URL and secret from the variables the backend names', () => {
+    const file = configFile(
+      'backends:\n  crm:\n    urlEnv: CRM_URL\n    auth: { env: CRM_TOKEN, prefix: "Bearer " }\n',
+    );
+    const config = loadConfig({
+      SWITCHBOARD_CONFIG: file,
+      CRM_URL: 'https://crm.example/api',
+      CRM_TOKEN: 't0k',
+    });
+    expect(config.backends.crm).toMatchObject({
+      url: 'https://crm.example/api',
+      auth: { header: 'Authorization', prefix: 'Bearer ', value: 't0k' },
+    });
+    expect(problemsOf({ SWITCHBOARD_CONFIG: file, CRM_URL: 'https://crm.example/api' })).toEqual([
+      expect.stringContaining('CRM_TOKEN must be set: this backend sends it as Authorization'),
+    ]);
+    expect(problemsOf({ SWITCHBOARD_CONFIG: file, CRM_URL: 'crm.example', CRM_TOKEN: 't0k' })).toEqual([
+      'CRM_URL (environment): must be an http(s) URL',
+    ]);
+  });
+
+  it('wires the sample orders backend to ORDERS_API_URL without a backends key', () => {
+    expect(
+      loadConfig({ SWITCHBOARD_CONFIG: configFile(''), ORDERS_API_URL: 'http://127.0.0.1:9000' }).backends
+        .orders?.url,
+    ).toBe('http://127.0.0.1:9000');
   });
 
   it('names the missing partner of a half-configured channel', () => {

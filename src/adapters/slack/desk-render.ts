@@ -79,6 +79,7 @@ export function renderCard(card: DeskCard): DeskMessage {
   const transcript = lastMessages(card);
   if (transcript) blocks.push(section(transcript));
   blocks.push({ type: 'context', elements: [mrkdwn(history(card))] });
+  if (card.lookups) blocks.push({ type: 'context', elements: [mrkdwn(lookups(card.lookups))] });
   if (open && card.suggestions.length > 0) blocks.push(...suggestions(card));
   const actions = buttons(card);
   if (actions.length > 0) blocks.push({ type: 'actions', block_id: 'switchboard_desk', elements: actions });
@@ -166,6 +167,14 @@ function history(card: DeskCard): string {
     return `${ticket}${escapeMrkdwn(item.channel)} · ${slackDate(item.openedAt)} · ${item.status}`;
   });
   return truncate(`*Earlier conversations:* ${earlier.join('  |  ')}`, MAX_FIELD);
+}
+
+function lookups(list: NonNullable<DeskCard['lookups']>): string {
+  const lines = list.map(
+    (lookup) =>
+      `${escapeMrkdwn(lookup.entryId)} via ${escapeMrkdwn(lookup.backend)}: ${escapeMrkdwn(lookup.values)} → ${escapeMrkdwn(lookup.outcome)}`,
+  );
+  return truncate(`*Looked up:* ${lines.join('  |  ')}`, MAX_FIELD);
 }
 
 function suggestions(card: DeskCard): DeskBlock[] {

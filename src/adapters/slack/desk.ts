@@ -142,6 +142,15 @@ export class SlackDesk implements AgentDesk {
     );
   }
 
+  async announce(text: string): Promise<void> {
+    const channel = this.#options.agentChannel;
+    void this.#options.chain.enqueue(channelPacing(channel), standIn('announce', text), async () => {
+      await call(() =>
+        this.#options.client.chat.postMessage({ channel, text: escapeMrkdwn(text), ...NO_UNFURL }),
+      );
+    });
+  }
+
   /** An Events API payload, if it is the agent channel's; `undefined` leaves it to the customer channel. */
   async receiveEvent(body: unknown, context: ParseContext): Promise<SlackReceipt | undefined> {
     const input = parseDeskEvent(body, context);

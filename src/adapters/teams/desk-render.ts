@@ -64,6 +64,12 @@ export function renderDeskCard(card: DeskCard): TeamsActivityOut {
       body.push(richLine(undefined, parts.filter(Boolean).join(' · ')));
     }
   }
+  if (card.lookups) {
+    body.push(heading('Looked up'));
+    for (const lookup of card.lookups) {
+      body.push(richLine(`${lookup.entryId} via ${lookup.backend}`, `${lookup.values} → ${lookup.outcome}`));
+    }
+  }
   const suggestions = open ? card.suggestions.slice(0, MAX_SUGGESTIONS) : [];
   if (suggestions.length > 0) {
     body.push(heading('Suggested answers'));

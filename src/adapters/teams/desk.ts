@@ -186,6 +186,16 @@ export class TeamsDesk implements AgentDesk {
     );
   }
 
+  async announce(text: string): Promise<void> {
+    const reference = await this.#requireReference();
+    const { channelId, chain, connector } = this.#deps;
+    void chain.enqueue(this.#address(), deskMessage('announce', 'announce'), () =>
+      connector(reference, async (conversations) => {
+        await conversations.createConversation(threadParameters(reference, channelId, renderNotice(text)));
+      }),
+    );
+  }
+
   /**
    * An activity from the agents' channel, authenticated by the Teams channel. `reference` is the
    * SDK's ConversationReference of the activity (where it came from).

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { ConfigError } from '../errors.js';
-import { type Config, configSchema, ENVIRONMENT } from './schema.js';
+import { type Config, configSchema, DEFAULT_BACKENDS, ENVIRONMENT } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'config/switchboard.yaml';
 
@@ -17,6 +17,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const [variable, path] of Object.entries(ENVIRONMENT)) {
     const value = env[variable];
     if (value === undefined || value === '') continue; // an empty variable means "not set"
+    setPath(raw, path, value);
+    fromEnv.set(path.join('.'), variable);
+  }
+  // The default backends name their variables too: ORDERS_API_URL works without a `backends:` key.
+  raw.backends ??= structuredClone(DEFAULT_BACKENDS);
+  for (const [path, variable] of backendVariables(raw)) {
+    const value = env[variable];
+    if (value === undefined || value === '') continue;
     setPath(raw, path, value);
     fromEnv.set(path.join('.'), variable);
   }
@@ -51,6 +59,23 @@ function readConfigFile(file: string, required: boolean): Record<string, unknown
     throw new ConfigError([`${file}: the top level must be a mapping of settings`]);
   }
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * The variables a `backends:` entry names for its URL and secret (urlEnv, auth.env), with the
+ * setting each fills. Read from the raw file so a bad value is reported under the variable's name.
+ */
+function backendVariables(raw: Record<string, unknown>): Array<[string[], string]> {
+  const backends = raw.backends;
+  if (typeof backends !== 'object' || backends === null) return [];
+  const found: Array<[string[], string]> = [];
+  for (const [name, backend] of Object.entries(backends as Record<string, unknown>)) {
+    if (typeof backend !== 'object' || backend === null) continue;
+    const { urlEnv, auth } = backend as { urlEnv?: unknown; auth?: { env?: unknown } };
+    if (typeof urlEnv === 'string') found.push([['backends', name, 'url'], urlEnv]);
+    if (typeof auth?.env === 'string') found.push([['backends', name, 'auth', 'value'], auth.env]);
+  }
+  return found;
 }
 
 function setPath(target: Record<string, unknown>, path: string[], value: string): void {

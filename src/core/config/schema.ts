@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LOCALES } from '../model.js';
+import { encryptionKeys, parseEncryptionKey, splitKeyList } from '../privacy/encryption-keys.js';
 import { INTERVAL, WEEKDAYS } from '../routing/business-hours.js';
 
 // Numbers come as numbers from the YAML file and as strings from the environment. z.coerce would
@@ -35,6 +36,38 @@ const isTimeZone = (zone: string) => {
     return false;
   }
 };
+const environmentName = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]*$/, 'must be an environment variable name such as ORDERS_API_URL');
+const isRegExp = (pattern: string) => {
+  try {
+    new RegExp(pattern, 'g');
+    return true;
+  } catch {
+    return false;
+  }
+};
+const isEncryptionKey = (key: string) => {
+  try {
+    parseEncryptionKey(key);
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** Each encryption key must parse; the message never repeats the key. */
+const keyProblems = (keys: string | string[] | undefined, context: z.RefinementCtx) => {
+  for (const key of typeof keys === 'string' ? [keys] : (keys ?? [])) {
+    try {
+      parseEncryptionKey(key);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: (error as Error).message });
+      return;
+    }
+  }
+};
+/** The sample knowledge base's order look-ups call `orders`, whose URL is ORDERS_API_URL (off when unset). */
+export const DEFAULT_BACKENDS = { orders: { urlEnv: 'ORDERS_API_URL' } };
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 export const configSchema = z
@@ -144,6 +177,41 @@ export const configSchema = z
         message: 'escalateAfterSeconds must be longer than remindAfterSeconds',
         path: ['escalateAfterSeconds'],
       }),
+    /** After a conversation: closing idle ones, the satisfaction survey, follow-ups (docs/csat.md). */
+    csat: z
+      .object({
+        /** Ask for a 1-5 rating when a conversation closes (bot-resolved or closed by an agent). */
+        enabled: flag.default(true),
+        /** A bot conversation with no message for this long is closed as resolved by the bot. */
+        closeIdleMinutes: numeric(
+          number()
+            .int()
+            .min(1)
+            .max(7 * 1440),
+        ).default(30),
+        /** A handed-off conversation no agent claimed for this long is closed as abandoned (no survey). */
+        abandonAfterMinutes: numeric(
+          number()
+            .int()
+            .min(1)
+            .max(30 * 1440),
+        ).default(1440),
+        /** How often idle conversations are looked for. */
+        checkSeconds: seconds(3600).default(60),
+        /** How long the survey waits for an answer; after it, the chat's next message is a new conversation. */
+        answerWithinMinutes: numeric(
+          number()
+            .int()
+            .min(1)
+            .max(7 * 1440),
+        ).default(1440),
+        /** A rating at or below this alerts the agents' thread and opens a follow-up ticket. */
+        lowScore: numeric(number().int().min(1).max(4)).default(2),
+        /** Also ask "how likely are you to recommend us" (0-10) after the rating. */
+        nps: flag.default(false),
+      })
+      .strict()
+      .prefault({}),
     telegram: z
       .object({
         botToken: z
@@ -193,10 +261,151 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Company systems that knowledge actions call (docs/knowledge.md "Actions"), by name. A backend
+     * without a URL is off: entries that use it give their static answer.
+     */
+    backends: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'backend names use lowercase letters, digits and "_"'),
+        z
+          .object({
+            url: httpUrl.optional(),
+            /** The variable holding the URL, e.g. ORDERS_API_URL (read when the server starts). */
+            urlEnv: environmentName.optional(),
+            auth: z
+              .object({
+                header: z
+                  .string()
+                  .regex(/^[A-Za-z0-9-]+$/, 'must be a header name')
+                  .default('Authorization'),
+                /** The variable holding the secret; secrets are never written in this file. */
+                env: environmentName,
+                /** Put before the secret, e.g. "Bearer ". */
+                prefix: z.string().default(''),
+                /** Filled from `env` when the server starts. */
+                value: z.string().min(1).optional(),
+              })
+              .strict()
+              .optional(),
+            timeoutMs: numeric(number().int().min(100).max(60_000)).default(3000),
+            /** Extra attempts after a timeout, network error or 5xx (GET only). */
+            retries: numeric(number().int().min(0).max(3)).default(1),
+            /** How long a successful GET answer is reused for the same URL (0: never). */
+            cacheSeconds: numeric(number().int().min(0).max(3600)).default(30),
+            /** Larger responses are refused. */
+            maxResponseKilobytes: numeric(number().int().min(1).max(10_240)).default(256),
+          })
+          .strict()
+          .superRefine((backend, context) => {
+            if (backend.url && backend.auth && !backend.auth.value) {
+              context.addIssue({
+                code: 'custom',
+                path: ['auth', 'env'],
+                message: `${backend.auth.env} must be set: this backend sends it as ${backend.auth.header}`,
+              });
+            }
+          }),
+      )
+      .prefault(DEFAULT_BACKENDS),
     wechat: z
       .object({
         puppet: z.string().min(1).optional(),
         puppetToken: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Alerts to the agents' channel and the log (docs/alerts.md). */
+    alerts: z
+      .object({
+        enabled: flag.default(true),
+        /** How often the alert rules are checked. */
+        checkSeconds: seconds(3600).default(60),
+        handoffRate: z
+          .object({
+            /** Alert when this hour's handoff rate is this many times the same hour's over the baseline days. */
+            factor: numeric(number().min(1).max(100)).default(2),
+            baselineDays: numeric(number().int().min(1).max(28)).default(7),
+            /** Conversations needed this hour (and in the baseline) before the rate means anything. */
+            minConversations: numeric(number().int().min(1)).default(10),
+            minHandoffs: numeric(number().int().min(1)).default(5),
+          })
+          .strict()
+          .prefault({}),
+        /** Waiting conversations past desk.escalateAfterSeconds at once that make an incident. */
+        slaBreaches: numeric(number().int().min(1)).default(3),
+        csat: z
+          .object({
+            /** Alert when the average since yesterday is this much below the baseline days' (1-5 scale). */
+            drop: numeric(number().min(0.1).max(4)).default(0.5),
+            baselineDays: numeric(number().int().min(1).max(28)).default(7),
+            minRatings: numeric(number().int().min(1)).default(5),
+          })
+          .strict()
+          .prefault({}),
+        /** A channel (or the agents' desk) not up for this long is an incident. */
+        channelDownSeconds: seconds(86400).default(120),
+      })
+      .strict()
+      .prefault({}),
+    /** The daily summary in the agents' channel (docs/alerts.md). */
+    reports: z
+      .object({
+        enabled: flag.default(true),
+        /** Local time the summary of yesterday is posted. */
+        dailyAt: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, e.g. 09:00')
+          .default('09:00'),
+        /** Zone of dailyAt; default routing.businessHours.timezone, else UTC. */
+        timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Transcripts encrypted at rest (docs/privacy.md); the keys stay in the environment. */
+    storeEncryption: z
+      .object({
+        /** Base64 of 32 random bytes, optionally `<id>:<base64>`; new values are sealed with it. */
+        key: z.string().optional().superRefine(keyProblems),
+        /** Earlier keys still accepted for reading until `npm run admin -- reencrypt`. */
+        oldKeys: z.preprocess(splitKeyList, z.array(z.string())).superRefine(keyProblems).default([]),
+      })
+      .strict()
+      .prefault({})
+      .superRefine((settings, context) => {
+        // A key that does not parse is reported above, once.
+        if (![settings.key ?? [], settings.oldKeys].flat().every(isEncryptionKey)) return;
+        try {
+          encryptionKeys(settings);
+        } catch (error) {
+          context.addIssue({ code: 'custom', path: ['oldKeys'], message: (error as Error).message });
+        }
+      }),
+    /** Closed conversations older than this are deleted with their messages (docs/privacy.md). */
+    retention: z
+      .object({
+        /** Unset: kept for ever. */
+        days: numeric(number().int().min(1).max(36_500)).optional(),
+        /** How often old conversations are looked for. */
+        checkMinutes: numeric(number().int().min(1).max(1440)).default(60),
+      })
+      .strict()
+      .prefault({}),
+    privacy: z
+      .object({
+        /** More personal data to mask in logs and agent channels, e.g. { label: member, pattern: "VIP\\d{8}" }. */
+        extraPatterns: z
+          .array(
+            z
+              .object({
+                label: z
+                  .string()
+                  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a short lowercase word such as member-id'),
+                pattern: z.string().min(1).refine(isRegExp, 'must be a valid regular expression'),
+              })
+              .strict(),
+          )
+          .default([]),
       })
       .strict()
       .prefault({}),
@@ -258,4 +467,7 @@ export const ENVIRONMENT: Record<string, string[]> = {
   TEAMS_EMULATOR: ['teams', 'emulator'],
   WECHATY_PUPPET: ['wechat', 'puppet'],
   WECHATY_PUPPET_SERVICE_TOKEN: ['wechat', 'puppetToken'],
+  STORE_ENCRYPTION_KEY: ['storeEncryption', 'key'],
+  STORE_ENCRYPTION_OLD_KEYS: ['storeEncryption', 'oldKeys'],
+  RETENTION_DAYS: ['retention', 'days'],
 };

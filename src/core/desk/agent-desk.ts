@@ -44,6 +44,8 @@ export interface DeskCard {
   /** Earlier conversations of the same customer (any channel), newest first. */
   history: { ticket?: string; channel: Platform; openedAt: string; status: ConversationStatus }[];
   queuePosition?: number;
+  /** What the bot looked up in company systems (knowledge actions), oldest first. */
+  lookups?: { entryId: string; backend: string; values: string; outcome: string; at: string }[];
 }
 
 /** Something the core posts into a conversation's thread. */
@@ -90,5 +92,7 @@ export interface AgentDesk {
   updateCard(thread: ThreadRef, card: DeskCard): Promise<void>;
   /** Raises an unclaimed conversation beyond its thread: a post in the escalation channel (or the agents' channel) mentioning the on-call group. */
   escalate(thread: ThreadRef, card: DeskCard, text: string): Promise<void>;
+  /** A top-level post in the agents' channel, in no conversation's thread: alerts and the daily report (docs/alerts.md). */
+  announce?(text: string): Promise<void>;
   health(): ChannelHealth;
 }

@@ -1,7 +1,8 @@
 /** What an agent needs to see at a glance on a handed-off conversation's card. Pure. */
 import { localize } from '../../knowledge/localize.js';
 import type { KnowledgeEntry, Match } from '../../knowledge/types.js';
-import type { Conversation, Customer, Locale, Message } from '../model.js';
+import type { Conversation, Customer, Locale, Lookup, Message } from '../model.js';
+import { maskForAgents } from '../privacy/mask.js';
 import type { DeskCard } from './agent-desk.js';
 
 export interface CardInput {
@@ -45,7 +46,7 @@ export function buildCard(input: CardInput): DeskCard {
     },
     lastMessages: messages
       .filter((message) => !message.internal)
-      .map((message) => ({ role: message.role, text: message.text, at: message.at })),
+      .map((message) => ({ role: message.role, text: maskForAgents(message.text), at: message.at })),
     suggestions: matches
       .filter((match) => !match.entry.handoff)
       .map((match) => ({
@@ -61,5 +62,23 @@ export function buildCard(input: CardInput): DeskCard {
       status: earlier.status,
     })),
     ...(position !== undefined ? { queuePosition: position } : {}),
+    ...(conversation.lookups?.length ? { lookups: conversation.lookups.map(describeLookup) } : {}),
+  };
+}
+
+/**
+ * A look-up as agents read it. The values are what the customer typed (the card's transcript shows
+ * them too): agents need the order number to help, and the log mask would hide it.
+ */
+function describeLookup(lookup: Lookup): NonNullable<DeskCard['lookups']>[number] {
+  const values = Object.entries(lookup.slots)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(', ');
+  return {
+    entryId: lookup.entryId,
+    backend: lookup.backend,
+    values: maskForAgents(values),
+    outcome: lookup.detail ? `${lookup.outcome} (${lookup.detail})` : lookup.outcome,
+    at: lookup.at,
   };
 }

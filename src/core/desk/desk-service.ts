@@ -13,13 +13,14 @@ import { localize } from '../../knowledge/localize.js';
 import type { KnowledgeEntry, KnowledgeSource, Match } from '../../knowledge/types.js';
 import type { Clock } from '../clock.js';
 import { isoNow } from '../clock.js';
-import type { KeyedLock } from '../keyed-lock.js';
 import type { Logger } from '../logger.js';
 import type { Messenger } from '../messenger.js';
 import { addressKey, type Conversation, type Customer, type Locale, type Message } from '../model.js';
+import { maskForAgents } from '../privacy/mask.js';
 import { type BusinessHours, describeOpening, openingState } from '../routing/business-hours.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { KeyValueStore } from '../store/key-value.js';
+import type { Lock } from '../store-lock.js';
 import type {
   Agent,
   AgentDesk,
@@ -41,7 +42,7 @@ export interface DeskServiceDeps {
   messenger: Messenger;
   knowledge: KnowledgeSource;
   /** The pipeline's per-chat lock (keyed by addressKey). */
-  lock: KeyedLock;
+  lock: Lock;
   clock: Clock;
   logger: Logger;
   defaultLocale: Locale;
@@ -51,11 +52,14 @@ export interface DeskServiceDeps {
   businessHours?: BusinessHours;
   /** Agents mark a reply as an internal note with one of these prefixes (case-insensitive); docs/desk.md. */
   notePrefixes: string[];
+  /** Summary and survey after a close (src/core/closing/closing.ts); unset: the close alone. */
+  closing?: { closed(conversation: Conversation): Promise<Conversation> };
 }
 
 /** The bot's handoff message, as the pipeline decided it. */
 export interface HandoffMessage {
   reason: string;
+  cause?: Conversation['handoffCause'];
   text: string;
   kbEntryId?: string;
   confidence?: number;
@@ -107,6 +111,7 @@ export class DeskService implements DeskHandler {
         status: 'waiting',
         handedOffAt,
         handoffReason: handoff.reason,
+        ...(handoff.cause ? { handoffCause: handoff.cause } : {}),
         ticket,
         misses: 0,
         suggestions: matches
@@ -149,7 +154,12 @@ export class DeskService implements DeskHandler {
     const thread = threadOf(conversation);
     if (!desk || !thread) return;
     try {
-      await desk.post(thread, { kind: 'customer', text: message.text, attachments: message.attachments });
+      // Agents see the customer's words with personal data masked; the stored transcript keeps them.
+      await desk.post(thread, {
+        kind: 'customer',
+        text: maskForAgents(message.text),
+        attachments: message.attachments,
+      });
     } catch (error) {
       this.#deps.logger.error(
         { err: error, conversationId: conversation.id },
@@ -275,13 +285,14 @@ export class DeskService implements DeskHandler {
       role: 'system',
       text: deskReplies.closed(conversation.locale, conversation.ticket),
     });
-    const closed = await conversations.closeConversation(said.conversation, {
+    let closed = await conversations.closeConversation(said.conversation, {
       resolution: 'agent',
       closedAt: isoNow(clock),
       ...(conversation.assignee
         ? {}
         : { assignee: agent.id, ...(agent.name ? { assigneeName: agent.name } : {}) }),
     });
+    closed = (await this.#deps.closing?.closed(closed)) ?? closed;
     await kv.delete(claimKey(conversation.id));
     await this.queue.remove(conversation.id);
     await this.#refreshCard(closed);
@@ -302,7 +313,13 @@ export class DeskService implements DeskHandler {
     return { status: 'done', conversationId: conversation.id };
   }
 
-  async #openThread(conversation: Conversation, position: number): Promise<Conversation> {
+  /** The conversation with an agent thread: its own, or one opened now with a card (a low CSAT score after the bot alone). */
+  async ensureThread(conversation: Conversation): Promise<Conversation> {
+    if (threadOf(conversation)) return conversation;
+    return this.#openThread(conversation, await this.queue.position(conversation.id));
+  }
+
+  async #openThread(conversation: Conversation, position: number | undefined): Promise<Conversation> {
     const desk = this.#deps.desk();
     if (!desk) return conversation;
     try {

@@ -7,13 +7,13 @@
  *   escalateAfter -> the escalation channel is alerted, and the customer is offered to leave a message
  */
 import type { Clock } from '../clock.js';
-import type { KeyedLock } from '../keyed-lock.js';
 import type { Logger } from '../logger.js';
 import type { Messenger } from '../messenger.js';
 import { addressKey } from '../model.js';
 import { type BusinessHours, openingState } from '../routing/business-hours.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { KeyValueStore } from '../store/key-value.js';
+import type { Lock } from '../store-lock.js';
 import type { AgentDesk } from './agent-desk.js';
 import { deskReplies } from './desk-replies.js';
 import { threadOf } from './desk-service.js';
@@ -29,7 +29,7 @@ export interface SlaDeps {
   conversations: ConversationStore;
   queue: WaitingQueue;
   messenger: Messenger;
-  lock: KeyedLock;
+  lock: Lock;
   desk: () => AgentDesk | undefined;
   clock: Clock;
   logger: Logger;

@@ -1,16 +1,30 @@
 /**
- * Masks personal data in free text before it goes to a log: each find becomes a label such as
- * `[phone]`, so the log still shows what kind of thing the customer wrote. Pure.
+ * Masks personal data in free text: each find becomes a label such as `[phone]`, so the reader
+ * still sees what kind of thing the customer wrote. Pure but for the extra patterns, which the
+ * server sets once when it starts (privacy.extraPatterns).
+ *
+ * Two profiles:
+ * - for logs and analytics (maskPersonalData): also any run of 6 or more digits, as `[number]`:
+ *   order, tracking and account numbers point at a person too;
+ * - for agent channels (maskForAgents): what the desk mirrors into Slack/Teams threads and cards.
+ *   Agents need the order number to help, so plain numbers stay; phones, resident IDs, bank cards,
+ *   e-mail addresses and the extra patterns do not.
  *
  * The rules run in order and each sees the previous ones' output. Digits are matched with digit
  * look-arounds, so a phone number's 11 digits inside an 18-digit ID or a 19-digit card are never
- * masked on their own. Whatever the specific rules leave, any run of 6 or more digits is masked as
- * `[number]`: order, tracking and account numbers point at a person too.
+ * masked on their own. Extra patterns run first, so a member number is labelled as one before the
+ * log profile's [number] takes its digits.
  */
 
 type Rule = { label: string; pattern: RegExp; valid?: (match: string) => boolean };
 
-const RULES: Rule[] = [
+/** A company's own kind of personal data, e.g. { label: 'member', pattern: 'VIP\\d{8}' }. */
+export interface ExtraPattern {
+  label: string;
+  pattern: string;
+}
+
+const AGENT_RULES: Rule[] = [
   // ASCII only: Chinese text runs into an address without a space (邮箱li.lei@example.com).
   { label: 'email', pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
   // Mainland China mobile numbers (1[3-9] + 9 digits), with or without +86 / 0086, 138 0013 8000 style.
@@ -21,13 +35,32 @@ const RULES: Rule[] = [
   { label: 'card', pattern: /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g, valid: isLuhnValid },
   // International numbers written with a leading +, and Chinese landlines such as 021-61234567.
   { label: 'phone', pattern: /\+\d{1,3}(?:[ -]?\d){6,14}(?!\d)|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)/g },
-  { label: 'number', pattern: /(?<!\d)\d{6,}(?!\d)/g },
 ];
 
+const LOG_RULES: Rule[] = [...AGENT_RULES, { label: 'number', pattern: /(?<!\d)\d{6,}(?!\d)/g }];
+
+let extraRules: Rule[] = [];
+
+/** Sets the extra patterns every mask applies from now on (validated with the settings). */
+export function useExtraPatterns(patterns: readonly ExtraPattern[]): void {
+  extraRules = patterns.map(({ label, pattern }) => ({ label, pattern: new RegExp(pattern, 'g') }));
+}
+
+/** For logs and analytics: everything personal, long numbers included. */
 export function maskPersonalData(text: string): string {
-  return RULES.reduce(
+  return applyRules(text, [...extraRules, ...LOG_RULES]);
+}
+
+/** For agent channels: everything personal except plain numbers, which agents need. */
+export function maskForAgents(text: string): string {
+  return applyRules(text, [...extraRules, ...AGENT_RULES]);
+}
+
+function applyRules(text: string, rules: readonly Rule[]): string {
+  return rules.reduce(
     (masked, { label, pattern, valid }) =>
-      masked.replace(pattern, (found) => (valid && !valid(found) ? found : `[${label}]`)),
+      // An extra pattern that can match nothing (`x*`) must not put a label between every character.
+      masked.replace(pattern, (found) => (found === '' || (valid && !valid(found)) ? found : `[${label}]`)),
     text,
   );
 }

@@ -7,7 +7,9 @@
  *   identity:<platform id>     customer id (one person, several platform identities)
  *   conversation:<id>          Conversation
  *   open:<address key>         id of the chat's current, not yet closed conversation
+ *   open-conversations:<n>     ids of every conversation not yet closed, in shards (src/core/closing/)
  *   conversations-of:<cus id>  ids of the customer's conversations on every channel, oldest first
+ *   opened-on:<yyyy-mm-dd>     ids of the conversations opened that UTC day, oldest first (metrics)
  *   message:<conv id>:<seq>    Message, seq 1..conversation.messageCount
  *   pmsg:<platform id of msg>  { conversationId, seq } of a customer message on a platform where
  *                              messages can be edited or deleted later (found again by that id)
@@ -17,6 +19,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { type Clock, isoNow } from '../clock.js';
+import { OpenConversations } from '../closing/open-conversations.js';
 import { KeyedLock } from '../keyed-lock.js';
 import {
   type Address,
@@ -48,14 +51,19 @@ export interface ConversationEventMap {
 export class ConversationStore {
   /** In-process notifications of what was written; adapters use them for live views. */
   readonly events = new EventEmitter<ConversationEventMap>();
+  /** Conversations not yet closed, for the idle closer (the store cannot list keys). */
+  readonly openIds: OpenConversations;
   readonly #kv: KeyValueStore;
   readonly #clock: Clock;
   /** Customer records change rarely (links, contacts); one key keeps two merges from interleaving. */
   readonly #customerLock = new KeyedLock();
+  /** Serialises each day's index read-modify-write, in this process only (issue 7 shares it across instances). */
+  readonly #dayIndexLock = new KeyedLock();
 
   constructor(kv: KeyValueStore, clock: Clock) {
     this.#kv = kv;
     this.#clock = clock;
+    this.openIds = new OpenConversations(kv);
     // Live views come and go (one per open web chat tab); a high count is normal, not a leak.
     this.events.setMaxListeners(0);
   }
@@ -136,9 +144,28 @@ export class ConversationStore {
     await Promise.all([
       this.#kv.set(`conversation:${conversation.id}`, conversation),
       this.#kv.set(`open:${addressKey(address)}`, conversation.id),
+      this.openIds.add(conversation.id),
       this.#kv.set(customerConversationsKey(customerId), [...earlier, conversation.id]),
+      this.#indexOpenedOn(conversation),
     ]);
     return conversation;
+  }
+
+  /** Ids of the conversations opened on a UTC day (`yyyy-mm-dd`), oldest first: what metrics read. */
+  async conversationIdsOpenedOn(day: string): Promise<string[]> {
+    return (await this.#kv.get<string[]>(openedOnKey(day))) ?? [];
+  }
+
+  /**
+   * The store cannot list its keys, so reports find a day's conversations through this list.
+   * Atomic within one process only: two instances could drop each other's id (issue 7's job).
+   */
+  #indexOpenedOn(conversation: Conversation): Promise<void> {
+    const key = openedOnKey(conversation.openedAt.slice(0, 10));
+    return this.#dayIndexLock.run(key, async () => {
+      const ids = (await this.#kv.get<string[]>(key)) ?? [];
+      await this.#kv.set(key, [...ids, conversation.id]);
+    });
   }
 
   /** Ids of every conversation of a customer, on any channel, oldest first (a linked customer's too). */
@@ -234,6 +261,7 @@ export class ConversationStore {
     const closed = await this.updateConversation(conversation, { ...changes, status: 'closed' });
     const openKey = `open:${addressKey(conversation.address)}`;
     if ((await this.#kv.get<string>(openKey)) === conversation.id) await this.#kv.delete(openKey);
+    await this.openIds.remove(conversation.id);
     return closed;
   }
 
@@ -310,6 +338,10 @@ function union(first: readonly string[], second: readonly string[]): string[] {
 
 function customerConversationsKey(customerId: string): string {
   return `conversations-of:${customerId}`;
+}
+
+function openedOnKey(day: string): string {
+  return `opened-on:${day}`;
 }
 
 function platformMessageKey(address: Address, platformMessageId: string): string {

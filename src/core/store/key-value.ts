@@ -1,6 +1,7 @@
 /**
- * The one storage interface the core uses: a key-value store over keyv, plus the single atomic
- * primitive keyv lacks (set-if-absent with a TTL), done with each backend's own mechanism.
+ * The one storage interface the core uses: a key-value store over keyv, plus the atomic primitives
+ * keyv lacks (set-if-absent with a TTL, release of a held key, sets), done with each backend's own
+ * mechanism.
  */
 export type StoreBackend = 'sqlite' | 'redis' | 'postgres';
 
@@ -25,6 +26,20 @@ export interface KeyValueStore {
    * Atomic across every process sharing the store (the dedupe step depends on it).
    */
   setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<SetIfAbsentResult<T>>;
+  /**
+   * Atomically removes a setIfAbsent key only while it still holds `value` (a lease released by its
+   * holder, never by someone whose lease ran out and was taken over). True when it was removed.
+   */
+  releaseIfHeld<T>(key: string, value: T): Promise<boolean>;
+  /** Atomically gives a setIfAbsent key a new TTL while it still holds `value` (a lease renewed). */
+  extendIfHeld<T>(key: string, value: T, ttlMs: number): Promise<boolean>;
+  /**
+   * Sets of strings, changed atomically across every process sharing the store (indexes such as
+   * the outbox); `members` lists them in the order they were first added.
+   */
+  addMember(set: string, member: string): Promise<void>;
+  removeMember(set: string, member: string): Promise<void>;
+  members(set: string): Promise<string[]>;
   /** Resolves when the store answers a round trip; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   /** Set when the store can never work again in this process (its SQLite thread died): restart. */

@@ -3,18 +3,21 @@ import { StoreUnavailableError } from '../errors.js';
 import type { KeyValueStore, SetIfAbsentResult, StoreBackend } from './key-value.js';
 import type { ValueCache } from './value-cache.js';
 
-/** The backend-specific half of set-if-absent; everything else goes through keyv. */
-export type SetIfAbsentPrimitive = (
-  key: string,
-  json: string,
-  ttlMs: number,
-) => Promise<SetIfAbsentResult<string>>;
+/** The backend-specific atomic operations, on JSON text; everything else goes through keyv. */
+export interface AtomicPrimitives {
+  setIfAbsent(key: string, json: string, ttlMs: number): Promise<SetIfAbsentResult<string>>;
+  releaseIfHeld(key: string, json: string): Promise<boolean>;
+  extendIfHeld(key: string, json: string, ttlMs: number): Promise<boolean>;
+  addMember(set: string, member: string): Promise<void>;
+  removeMember(set: string, member: string): Promise<void>;
+  members(set: string): Promise<string[]>;
+}
 
 export interface KeyvStoreParts {
   backend: StoreBackend;
   description: string;
   keyv: Keyv;
-  setIfAbsent: SetIfAbsentPrimitive;
+  atomic: AtomicPrimitives;
   /** Only for a store no other process writes. */
   cache?: ValueCache;
   /** For backends that can break beyond repair (the SQLite worker thread). */
@@ -25,7 +28,7 @@ export class KeyvStore implements KeyValueStore {
   readonly backend: StoreBackend;
   readonly description: string;
   readonly #keyv: Keyv;
-  readonly #setIfAbsent: SetIfAbsentPrimitive;
+  readonly #atomic: AtomicPrimitives;
   readonly #cache: ValueCache | undefined;
   readonly #fatalError: () => Error | undefined;
 
@@ -33,7 +36,7 @@ export class KeyvStore implements KeyValueStore {
     this.backend = parts.backend;
     this.description = parts.description;
     this.#keyv = parts.keyv;
-    this.#setIfAbsent = parts.setIfAbsent;
+    this.#atomic = parts.atomic;
     this.#cache = parts.cache;
     this.#fatalError = parts.fatalError ?? (() => undefined);
     // Keyv emits store errors as events; with throwOnErrors they also reject the call, which is
@@ -76,8 +79,30 @@ export class KeyvStore implements KeyValueStore {
   }
 
   async setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<SetIfAbsentResult<T>> {
-    const result = await this.#run('setIfAbsent', () => this.#setIfAbsent(key, JSON.stringify(value), ttlMs));
+    const result = await this.#run('setIfAbsent', () =>
+      this.#atomic.setIfAbsent(key, JSON.stringify(value), ttlMs),
+    );
     return { created: result.created, value: JSON.parse(result.value) as T };
+  }
+
+  releaseIfHeld<T>(key: string, value: T): Promise<boolean> {
+    return this.#run('releaseIfHeld', () => this.#atomic.releaseIfHeld(key, JSON.stringify(value)));
+  }
+
+  extendIfHeld<T>(key: string, value: T, ttlMs: number): Promise<boolean> {
+    return this.#run('extendIfHeld', () => this.#atomic.extendIfHeld(key, JSON.stringify(value), ttlMs));
+  }
+
+  addMember(set: string, member: string): Promise<void> {
+    return this.#run('addMember', () => this.#atomic.addMember(set, member));
+  }
+
+  removeMember(set: string, member: string): Promise<void> {
+    return this.#run('removeMember', () => this.#atomic.removeMember(set, member));
+  }
+
+  members(set: string): Promise<string[]> {
+    return this.#run('members', () => this.#atomic.members(set));
   }
 
   fatalError(): Error | undefined {

@@ -10,11 +10,13 @@ import { createClient } from '@redis/client';
 import Keyv from 'keyv';
 import { type Clock, systemClock } from '../clock.js';
 import { StoreUnavailableError } from '../errors.js';
+import type { EncryptionKeys } from '../privacy/encryption-keys.js';
 import { withTimeout } from '../timeout.js';
+import { withEncryption } from './encrypted-store.js';
 import type { KeyValueStore } from './key-value.js';
-import { KeyvStore, type SetIfAbsentPrimitive } from './keyv-store.js';
+import { type AtomicPrimitives, KeyvStore } from './keyv-store.js';
 import { PostgresKeyvAdapter } from './postgres-adapter.js';
-import { sqlSetIfAbsent } from './sql-set-if-absent.js';
+import { sqlAtomicPrimitives } from './sql-atomic.js';
 import { SqliteKeyvAdapter } from './sqlite-adapter.js';
 import { ValueCache } from './value-cache.js';
 
@@ -26,6 +28,8 @@ export interface OpenStoreOptions {
   connectTimeoutMs?: number;
   /** Errors of background connections (a dropped Redis or Postgres connection); they reconnect by themselves. */
   onError?: (error: Error) => void;
+  /** Keys that seal transcripts at rest (STORE_ENCRYPTION_KEY); unset: stored in the clear. */
+  encryption?: EncryptionKeys;
 }
 
 const DEFAULT_NAMESPACE = 'switchboard';
@@ -75,7 +79,13 @@ export async function openStore(storeUrl: string, options: OpenStoreOptions = {}
     await store.close().catch(() => {});
     throw asUnavailable(error, description);
   }
-  return store;
+  // Wrapped with or without keys: a sealed value read without its key fails clearly, never as garbage.
+  try {
+    return await withEncryption(store, options.encryption);
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
 }
 
 /** `sqlite://data/x.sqlite` is relative to the working directory; `sqlite:///var/x.sqlite` is absolute. */
@@ -97,7 +107,7 @@ async function openSqlite(url: string, description: string, namespace: string, c
     // The file is locked for this process, so nothing else can change what the cache holds.
     cache: new ValueCache(SQLITE_CACHE_ENTRIES),
     fatalError: () => adapter.failure,
-    setIfAbsent: sqlSetIfAbsent({
+    atomic: sqlAtomicPrimitives({
       query: async (sql, params) => adapter.query(sql, params),
       dialect: 'sqlite',
       namespace,
@@ -113,16 +123,7 @@ async function openRedis(
   timeoutMs: number,
   onError: (error: Error) => void,
 ) {
-  const client = createClient({
-    url,
-    // Fail fast while disconnected instead of queueing: a caller that cannot reach the store must
-    // get an error it can answer with a retryable status, not hang or act on stale state.
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: timeoutMs,
-      reconnectStrategy: (retries) => Math.min(2 ** retries * 100, 2_000),
-    },
-  });
+  const client = newRedisClient(url, timeoutMs);
   // Commands fail on their own while disconnected; the listener reports it (and keeps an
   // unhandled 'error' event from killing the process).
   client.on('error', onError);
@@ -149,18 +150,71 @@ async function openRedis(
     useKeyPrefix: false,
     ...PLAIN_JSON,
   });
-  const setIfAbsent: SetIfAbsentPrimitive = async (key, json, ttlMs) => {
-    const fullKey = `${namespace}:once:${key}`;
-    const stored = await client.set(fullKey, json, {
-      condition: 'NX',
-      expiration: { type: 'PX', value: ttlMs },
-    });
-    if (stored === 'OK') return { created: true, value: json };
-    const existing = await client.get(fullKey);
-    // The key can expire between SET and GET; then the caller's value is as good as any.
-    return { created: false, value: existing ?? json };
+  return new KeyvStore({
+    backend: 'redis',
+    description,
+    keyv,
+    atomic: redisAtomicPrimitives(client, namespace),
+  });
+}
+
+// Deletes the key only while it holds the caller's value: a holder whose lease ran out and was
+// taken over must not remove the new holder's.
+const RELEASE_SCRIPT =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
+const EXTEND_SCRIPT =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+
+function newRedisClient(url: string, timeoutMs: number) {
+  return createClient({
+    url,
+    // Fail fast while disconnected instead of queueing: a caller that cannot reach the store must
+    // get an error it can answer with a retryable status, not hang or act on stale state.
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: timeoutMs,
+      reconnectStrategy: (retries) => Math.min(2 ** retries * 100, 2_000),
+    },
+  });
+}
+
+function redisAtomicPrimitives(
+  client: ReturnType<typeof newRedisClient>,
+  namespace: string,
+): AtomicPrimitives {
+  const once = (key: string) => `${namespace}:once:${key}`;
+  const set = (key: string) => `${namespace}:set:${key}`;
+  return {
+    async setIfAbsent(key, json, ttlMs) {
+      const stored = await client.set(once(key), json, {
+        condition: 'NX',
+        expiration: { type: 'PX', value: ttlMs },
+      });
+      if (stored === 'OK') return { created: true, value: json };
+      const existing = await client.get(once(key));
+      // The key can expire between SET and GET; then the caller's value is as good as any.
+      return { created: false, value: existing ?? json };
+    },
+    async releaseIfHeld(key, json) {
+      return (await client.eval(RELEASE_SCRIPT, { keys: [once(key)], arguments: [json] })) === 1;
+    },
+    async extendIfHeld(key, json, ttlMs) {
+      return (
+        (await client.eval(EXTEND_SCRIPT, { keys: [once(key)], arguments: [json, String(ttlMs)] })) === 1
+      );
+    },
+    async addMember(key, member) {
+      // A sorted set scored by time lists members in the order they were first added.
+      await client.zAdd(set(key), { score: Date.now(), value: member }, { condition: 'NX' });
+    },
+    async removeMember(key, member) {
+      await client.zRem(set(key), member);
+    },
+    async members(key) {
+      return client.zRange(set(key), 0, -1);
+    },
   };
-  return new KeyvStore({ backend: 'redis', description, keyv, setIfAbsent });
 }
 
 function openPostgres(
@@ -177,7 +231,7 @@ function openPostgres(
     backend: 'postgres',
     description,
     keyv,
-    setIfAbsent: sqlSetIfAbsent({
+    atomic: sqlAtomicPrimitives({
       query: (sql, params) => adapter.query(sql, params),
       dialect: 'postgres',
       namespace,

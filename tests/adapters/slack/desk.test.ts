@@ -308,8 +308,10 @@ describe('Slack agent desk', () => {
       ),
     );
     expect(await conversation(conversationId)).toMatchObject({ status: 'closed', resolution: 'agent' });
-    const closing = (await transcript(conversationId)).at(-1);
+    // The closing line, then the satisfaction survey (docs/csat.md).
+    const [closing, survey] = (await transcript(conversationId)).slice(-2);
     expect(closing?.role).toBe('system');
+    expect(survey?.quickReplies.map((button) => button.payload)).toContain('csat:5');
     await vi.waitFor(async () => {
       // The closing line went out on the customer's stream (the session view shows only open conversations).
       expect((await customer.session()).conversation).toBeNull();
@@ -318,8 +320,9 @@ describe('Slack agent desk', () => {
     expect(buttonsOf(api.succeeded('chat.update').at(-1))).toEqual([]);
 
     await ok(postEvent(server, agentReply('one more thing…', { threadTs: ts })));
-    await vi.waitFor(() => expect(api.deskPosts()).toHaveLength(2), WAIT);
-    expect(api.deskPosts()[1]).toMatchObject({
+    // The close summary, then the notice about the late reply.
+    await vi.waitFor(() => expect(api.deskPosts()).toHaveLength(3), WAIT);
+    expect(api.deskPosts()[2]).toMatchObject({
       thread_ts: ts,
       text: 'This conversation is closed; your message was not sent.',
     });

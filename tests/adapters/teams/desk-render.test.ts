@@ -51,6 +51,21 @@ describe('renderDeskCard', () => {
     expect(content(rendered).version).toBe('1.4');
   });
 
+  it('shows what the bot looked up, as plain text', () => {
+    const lookups = [
+      {
+        entryId: 'order.track',
+        backend: 'orders',
+        values: 'order_id=A1234567',
+        outcome: 'found (HTTP 200)',
+        at: '2026-01-02T10:00:00.000Z',
+      },
+    ];
+    const body = JSON.stringify(content(renderDeskCard(card({ lookups }))).body);
+    expect(body).toContain('"text":"Looked up"');
+    expect(body).toContain('{"type":"TextRun","text":"order_id=A1234567 → found (HTTP 200)"}');
+  });
+
   it('what customers wrote is in TextRuns, which Teams does not render as markdown', () => {
     const body = JSON.stringify(content(renderDeskCard(card())).body);
     expect(body).toContain('{"type":"TextRun","text":"**where** is my parcel"}');

@@ -349,7 +349,8 @@ describe('Teams agent desk (emulator mode, Bot Connector recorder)', () => {
     expect((await post(agentPresses(thread.root, { desk: 'close' }, alice))).body).toEqual({
       status: 'done',
     });
-    await vi.waitFor(() => expect(customerText().at(-1)).toMatch(/closed/), WAIT);
+    // The closing line, then the satisfaction survey (docs/csat.md).
+    await vi.waitFor(() => expect(customerText().at(-2)).toMatch(/closed/), WAIT);
     expect(await refreshed(conversation)).toMatchObject({ status: 'closed', resolution: 'agent' });
     await vi.waitFor(
       () => expect(cardText(recorder.updates.at(-1)?.activity ?? {})).toContain('Closed by Alice'),

@@ -1,6 +1,6 @@
 /**
- * pii-vectors.json is a copy of the team's shared vectors (/work/shared/data/fixtures/security),
- * kept here so the tests run on a fresh clone. Its "keep" values are not that kind of personal data
+ * tests/fixtures/security/pii_vectors.json is a copy of the team's shared vectors
+ * (/work/shared/data/fixtures/security), kept here so the tests run on a fresh clone. Its "keep" values are not that kind of personal data
  * (no mobile prefix, a wrong check digit): they must not get that label. Being 6 or more digits
  * long, they are still masked as [number] — the log mask also hides order and account numbers.
  */
@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { maskPersonalData } from '../../../src/core/privacy/mask.js';
 
-const vectors = JSON.parse(readFileSync(new URL('pii-vectors.json', import.meta.url), 'utf8')) as {
+const vectors = JSON.parse(
+  readFileSync(new URL('../../fixtures/security/pii_vectors.json', import.meta.url), 'utf8'),
+) as {
   cn_mobile: { mask: string[]; keep: string[] };
   cn_id18: { mask: string[]; keep_checksum_invalid: string[] };
   bank_card_luhn: { mask: string[]; keep_luhn_invalid: string[] };

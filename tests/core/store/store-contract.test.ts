@@ -103,6 +103,49 @@ for (const backend of backends) {
       expect(await store.setIfAbsent('lease', 'new', 60_000)).toEqual({ created: true, value: 'new' });
     });
 
+    it('releaseIfHeld removes a key only while it holds the given value', async () => {
+      const { store } = await open();
+      await store.setIfAbsent('lease:chat', { owner: 'a' }, 60_000);
+      expect(await store.releaseIfHeld('lease:chat', { owner: 'b' })).toBe(false);
+      expect((await store.setIfAbsent('lease:chat', { owner: 'b' }, 60_000)).created).toBe(false);
+      expect(await store.releaseIfHeld('lease:chat', { owner: 'a' })).toBe(true);
+      expect(await store.releaseIfHeld('lease:chat', { owner: 'a' })).toBe(false);
+      expect((await store.setIfAbsent('lease:chat', { owner: 'b' }, 60_000)).created).toBe(true);
+    });
+
+    it('extendIfHeld renews a key only for its holder, and not once it ran out', async () => {
+      const { store } = await open();
+      await store.setIfAbsent('lease:timers', 'a', 300);
+      expect(await store.extendIfHeld('lease:timers', 'b', 60_000)).toBe(false);
+      expect(await store.extendIfHeld('lease:timers', 'a', 60_000)).toBe(true);
+      await sleep(500);
+      expect((await store.setIfAbsent('lease:timers', 'b', 60_000)).created).toBe(false);
+      await store.setIfAbsent('lease:short', 'a', 150);
+      await sleep(400);
+      expect(await store.extendIfHeld('lease:short', 'a', 60_000)).toBe(false);
+    });
+
+    it('keeps sets: members in the order first added, once each, removable', async () => {
+      const { store } = await open();
+      expect(await store.members('outbox')).toEqual([]);
+      await store.addMember('outbox', 'm1');
+      await sleep(2);
+      await store.addMember('outbox', 'm2');
+      await store.addMember('outbox', 'm1');
+      expect(await store.members('outbox')).toEqual(['m1', 'm2']);
+      await store.removeMember('outbox', 'm1');
+      await store.removeMember('outbox', 'never-there');
+      expect(await store.members('outbox')).toEqual(['m2']);
+    });
+
+    it('adds set members atomically: 50 concurrent adds all land', async () => {
+      const { store } = await open();
+      await Promise.all(Array.from({ length: 50 }, (_, i) => store.addMember('index', `id-${i}`)));
+      expect((await store.members('index')).sort()).toEqual(
+        Array.from({ length: 50 }, (_, i) => `id-${i}`).sort(),
+      );
+    });
+
     it('keeps namespaces apart', async () => {
       const { store: a } = await open();
       await a.set('shared-name', 'a');

@@ -1,0 +1,118 @@
+/**
+ * Follow-up tickets: a low CSAT score must reach a person. The conversation gets a `followUp`
+ * with a ticket number of its own, the agents' thread gets an alert (a thread is opened with a
+ * card when the bot handled the conversation alone), and the ticket is listed under `follow-ups`
+ * for the admin API. Follow-ups are not worked in Switchboard yet: an agent contacts the customer
+ * from the thread.
+ */
+import { type Clock, isoNow } from '../clock.js';
+import { renderSummary } from '../closing/summary.js';
+import type { AgentDesk } from '../desk/agent-desk.js';
+import { threadOf } from '../desk/desk-service.js';
+import { allocateTicket } from '../desk/tickets.js';
+import { KeyedLock } from '../keyed-lock.js';
+import type { Logger } from '../logger.js';
+import type { Conversation, FollowUp } from '../model.js';
+import type { ConversationStore } from '../store/conversation-store.js';
+import type { KeyValueStore } from '../store/key-value.js';
+
+/** One line of the `follow-ups` list. */
+export interface FollowUpEntry {
+  ticket: string;
+  conversationId: string;
+  score: number;
+  openedAt: string;
+}
+
+/** Opens a conversation's agent thread when it has none (DeskService.ensureThread). */
+export interface ThreadOpener {
+  ensureThread(conversation: Conversation): Promise<Conversation>;
+}
+
+export interface FollowUpsDeps {
+  kv: KeyValueStore;
+  conversations: ConversationStore;
+  desk: () => AgentDesk | undefined;
+  threads: ThreadOpener;
+  clock: Clock;
+  logger: Logger;
+}
+
+const LIST_KEY = 'follow-ups';
+/** The newest this many stay listed; each conversation keeps its own `followUp` regardless. */
+const LIST_LIMIT = 10_000;
+
+export class FollowUps {
+  readonly #deps: FollowUpsDeps;
+  readonly #listLock = new KeyedLock();
+
+  constructor(deps: FollowUpsDeps) {
+    this.#deps = deps;
+  }
+
+  /** Call under the conversation's lock. Returns the conversation with its follow-up (and thread). */
+  async open(conversation: Conversation, score: number): Promise<Conversation> {
+    const { kv, conversations, clock, logger } = this.#deps;
+    const followUp: FollowUp = {
+      ticket: await allocateTicket(kv, conversation.id),
+      reason: 'low-csat',
+      score,
+      openedAt: isoNow(clock),
+    };
+    let updated = await conversations.updateConversation(conversation, { followUp });
+    await this.#list({
+      ticket: followUp.ticket,
+      conversationId: conversation.id,
+      score,
+      openedAt: followUp.openedAt,
+    });
+    logger.warn(
+      { conversationId: conversation.id, score, ticket: followUp.ticket },
+      'low CSAT score: follow-up ticket opened',
+    );
+    const hadThread = threadOf(updated) !== undefined;
+    updated = await this.#deps.threads.ensureThread(updated);
+    // A thread opened just now never got the summary posted at close: it goes with the alert.
+    const summary = !hadThread && updated.summary ? `\n\n${renderSummary(updated.summary)}` : '';
+    await this.#post(
+      updated,
+      `⚠️ Low CSAT: ${score}/5. Follow-up ticket ${followUp.ticket}: please contact the customer.${summary}`,
+    );
+    return updated;
+  }
+
+  /** The customer's comment after a low score, shown where the alert is. */
+  async comment(conversation: Conversation, comment: string): Promise<void> {
+    await this.#post(
+      conversation,
+      `💬 Customer's comment (follow-up ${conversation.followUp?.ticket ?? '?'}): ${comment}`,
+    );
+  }
+
+  /** Follow-ups opened, oldest first. */
+  async list(): Promise<FollowUpEntry[]> {
+    return (await this.#deps.kv.get<FollowUpEntry[]>(LIST_KEY)) ?? [];
+  }
+
+  // In-process lock only, like the open-conversation index: cross-instance atomicity is issue 7's.
+  #list(entry: FollowUpEntry): Promise<void> {
+    return this.#listLock.run(LIST_KEY, async () => {
+      const listed = await this.list();
+      await this.#deps.kv.set(LIST_KEY, [...listed, entry].slice(-LIST_LIMIT));
+    });
+  }
+
+  async #post(conversation: Conversation, text: string): Promise<void> {
+    const desk = this.#deps.desk();
+    const thread = threadOf(conversation);
+    if (!desk || !thread) return;
+    try {
+      await desk.post(thread, { kind: 'system', text, attachments: [] });
+    } catch (error) {
+      this.#deps.logger.error(
+        { err: error, conversationId: conversation.id },
+        'posting the follow-up to the agent thread failed',
+      );
+    }
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Knowledge actions on Telegram (webhook updates, Bot API faked on nock) with the orders backend
+ * on nock: the order number is asked for and filled over several messages, a wrong value is asked
+ * again, and when the customer then wants a person, the agents' Slack card shows the look-up.
+ */
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeSlackApi, SLACK_ENV } from '../adapters/slack/slack-kit.js';
+import {
+  API_ROOT,
+  BOT_TOKEN,
+  FakeBotApi,
+  postUpdate,
+  SECRET,
+  unescapeHtml,
+  update,
+} from '../adapters/telegram/telegram-kit.js';
+import { type RunningSwitchboard, startSwitchboard, testConfig } from '../helpers/switchboard.js';
+
+const ORDERS = 'https://orders.shop.test';
+const WAIT = { timeout: 10_000, interval: 20 };
+
+let telegram: FakeBotApi;
+let slack: FakeSlackApi;
+let server: RunningSwitchboard;
+let updateId = 700_000;
+
+beforeEach(async () => {
+  telegram = new FakeBotApi();
+  slack = new FakeSlackApi();
+  server = await startSwitchboard(
+    testConfig({
+      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      PUBLIC_URL: 'https://bot.example',
+      TELEGRAM_API_ROOT: API_ROOT,
+      ORDERS_API_URL: ORDERS,
+      ...SLACK_ENV,
+    }),
+  );
+});
+
+afterEach(async () => {
+  await server.close();
+  nock.cleanAll();
+});
+
+const toCustomer = () => telegram.delivered().map((call) => unescapeHtml(String(call.body.text ?? '')));
+
+/** The customer writes on Telegram and the bot answers (the recorded private-chat update, new text and ids). */
+async function customerWrites(text: string): Promise<string> {
+  const before = toCustomer().length;
+  const body = update('update_text_private');
+  body.update_id = ++updateId;
+  Object.assign(body.message as Record<string, unknown>, { message_id: updateId, text });
+  expect((await postUpdate(server, body)).status).toBe(200);
+  await vi.waitFor(() => expect(toCustomer().length).toBeGreaterThan(before), WAIT);
+  return toCustomer().at(-1) ?? '';
+}
+
+describe('order tracking on Telegram', () => {
+  it('asks, re-asks, looks up, and shows the look-up on the agent card', async () => {
+    nock(ORDERS)
+      .get('/orders/A1234567')
+      .reply(200, { id: 'A1234567', status: 'shipped', carrier: 'SF Express' });
+
+    expect(await customerWrites('where is my parcel?')).toContain("What's your order number?");
+    expect(await customerWrites('I think it is 1234567')).toContain(
+      "That doesn't look like an order number.",
+    );
+    const answer = await customerWrites('A1234567');
+    expect(answer).toBe('Order A1234567 is shipped with SF Express.');
+    // The entry's own buttons follow the answer.
+    const keyboard = JSON.stringify(telegram.delivered().at(-1)?.body.reply_markup ?? {});
+    expect(keyboard).toContain('kb:shipping.time');
+
+    await customerWrites('I want to talk to a person');
+    await vi.waitFor(() => expect(slack.deskPosts()).toHaveLength(1), WAIT);
+    const card = JSON.stringify(slack.deskPosts()[0]);
+    expect(card).toContain('Looked up:');
+    expect(card).toContain('order.track via orders: order_id=A1234567 → found (HTTP 200)');
+  });
+});
