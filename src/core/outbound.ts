@@ -119,6 +119,8 @@ export class OutboundChain {
   readonly #global: Bottleneck;
   readonly #chats: Bottleneck.Group;
   readonly #pending = new Set<Promise<DeliveryOutcome>>();
+  /** When each chat last got a message, for its spacing; pruned as it grows. */
+  readonly #lastDelivery = new Map<string, number>();
   /** Sends still open per message id, for onSettled. */
   readonly #openSends = new Map<string, number>();
   readonly #sleep: (ms: number) => Promise<void>;
@@ -150,10 +152,10 @@ export class OutboundChain {
     const key = addressKey(address);
     const chat = this.#chats.key(key);
     const minTime = this.#options.policy.chatMinTimeMs(address);
-    // bottleneck spaces jobs by the limiter's minTime; a chat's kind (group or not) never changes.
-    chat.updateSettings({ minTime });
     const outcome = chat
-      .schedule({ priority: PRIORITY[options.urgency ?? 'normal'] }, () => this.#attempt(message, deliver))
+      .schedule({ priority: PRIORITY[options.urgency ?? 'normal'] }, () =>
+        this.#attempt(key, minTime, message, deliver),
+      )
       .catch((error: Error) => ({ status: 'failed', attempts: 0, error }) as DeliveryOutcome)
       .then(async (result) => {
         if (result.status === 'failed') await this.#fail(address, message, result.error);
@@ -196,7 +198,17 @@ export class OutboundChain {
     }
   }
 
-  async #attempt(message: OutboundMessage, deliver: () => Promise<void>): Promise<DeliveryOutcome> {
+  /**
+   * Sends one message, retrying as the policy says. The chat's spacing is counted from its last
+   * delivery, not from when a job started: a send that waited out a 429 must not be followed at
+   * once by the next one to the same chat.
+   */
+  async #attempt(
+    chatKey: string,
+    minTime: number,
+    message: OutboundMessage,
+    deliver: () => Promise<void>,
+  ): Promise<DeliveryOutcome> {
     const { policy, logger } = this.#options;
     const { platform } = policy;
     const started = this.#now();
@@ -205,7 +217,10 @@ export class OutboundChain {
     for (;;) {
       attempts++;
       try {
+        const wait = (this.#lastDelivery.get(chatKey) ?? Number.NEGATIVE_INFINITY) + minTime - this.#now();
+        if (wait > 0) await this.#sleep(wait);
         await this.#global.schedule(deliver);
+        this.#noteDelivery(chatKey);
         return { status: 'delivered', attempts };
       } catch (caught) {
         const error = caught instanceof Error ? caught : new Error(String(caught));
@@ -235,6 +250,17 @@ export class OutboundChain {
         );
         await this.#sleep(waitMs);
       }
+    }
+  }
+
+  #noteDelivery(chatKey: string): void {
+    const now = this.#now();
+    this.#lastDelivery.delete(chatKey); // re-inserted last: the map stays in delivery order
+    this.#lastDelivery.set(chatKey, now);
+    // Chats quiet for longer than any spacing need no entry; the oldest come first.
+    for (const [key, at] of this.#lastDelivery) {
+      if (this.#lastDelivery.size <= 1000 || now - at < CHAT_LIMITER_TTL_MS) break;
+      this.#lastDelivery.delete(key);
     }
   }
 

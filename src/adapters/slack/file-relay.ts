@@ -6,6 +6,7 @@
 
 import type { FileStore } from '../../core/files/file-store.js';
 import type { Attachment } from '../../core/model.js';
+import { guardedDownload, tooLarge } from '../../core/net/guarded-download.js';
 import { isSlackFileUrl } from './parse.js';
 
 const DOWNLOAD_TIMEOUT_MS = 15_000;
@@ -34,17 +35,15 @@ export async function relaySlackFiles(
       continue;
     }
     if (attachment.size !== undefined && attachment.size > files.maxBytes) {
-      problems.push(`${label}: larger than ${Math.round(files.maxBytes / 1048576)} MB`);
+      problems.push(`${label}: ${tooLarge(files.maxBytes)}`);
       continue;
     }
     try {
-      const response = await fetch(attachment.url, {
+      const { data } = await guardedDownload(new URL(attachment.url), {
         headers: { authorization: `Bearer ${token}` },
-        redirect: 'error',
-        signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+        maxBytes: files.maxBytes,
+        timeoutMs: DOWNLOAD_TIMEOUT_MS,
       });
-      if (!response.ok) throw new Error(`Slack answered ${response.status}`);
-      const data = new Uint8Array(await response.arrayBuffer());
       const { url, file } = await files.save(data, {
         ...(attachment.name ? { name: attachment.name } : {}),
         ...(attachment.mime ? { mime: attachment.mime } : {}),

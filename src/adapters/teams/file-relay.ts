@@ -12,6 +12,7 @@
  */
 import type { FileStore } from '../../core/files/file-store.js';
 import type { Attachment } from '../../core/model.js';
+import { DownloadProblem, guardedDownload, tooLarge } from '../../core/net/guarded-download.js';
 import type { ReplyFile } from './desk-parse.js';
 import { isLoopbackUrl } from './parse.js';
 
@@ -55,10 +56,6 @@ export interface TeamsFileSource {
   connectorToken: () => Promise<string | undefined>;
 }
 
-class RelayProblem extends Error {
-  override readonly name = 'RelayProblem';
-}
-
 export async function relayTeamsFiles(
   files: ReplyFile[],
   source: TeamsFileSource,
@@ -93,7 +90,13 @@ async function relayOne(
   }
   try {
     const token = via === 'bot-connector' && !source.emulator ? await source.connectorToken() : undefined;
-    const { data, mime } = await download(url, token, store.maxBytes);
+    const { data, mime } = await guardedDownload(url, {
+      ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+      maxBytes: store.maxBytes,
+      timeoutMs: DOWNLOAD_TIMEOUT_MS,
+      // The emulator serves files from this machine; everywhere else only public hosts.
+      allowPrivate: source.emulator,
+    });
     const type = attachment.mime ?? mime;
     const name = attachment.name ?? defaultName(type);
     const { url: publicUrl, file } = await store.save(data, {
@@ -114,42 +117,6 @@ async function relayOne(
   } catch (error) {
     return { problem: `${label}: ${describe(error)}` };
   }
-}
-
-async function download(
-  url: URL,
-  token: string | undefined,
-  maxBytes: number,
-): Promise<{ data: Uint8Array; mime?: string }> {
-  const response = await fetch(url, {
-    ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
-    redirect: 'error',
-    signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
-  });
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new RelayProblem(`${url.host} answered HTTP ${response.status}`);
-  }
-  const data = await readAtMost(response, maxBytes);
-  const mime = mimeOf(response.headers.get('content-type'));
-  return { data, ...(mime ? { mime } : {}) };
-}
-
-/** The body, refused as soon as it is over `maxBytes` (not after holding all of it). */
-async function readAtMost(response: Response, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (declared > maxBytes) {
-    await response.body?.cancel();
-    throw new RelayProblem(tooLarge(maxBytes));
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of response.body ?? []) {
-    total += chunk.byteLength;
-    if (total > maxBytes) throw new RelayProblem(tooLarge(maxBytes));
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, total);
 }
 
 /** A file link from Teams: https on a Microsoft / SharePoint / OneDrive host, default port. */
@@ -189,11 +156,6 @@ function parseUrl(value: string | undefined): URL | undefined {
   }
 }
 
-function mimeOf(contentType: string | null): string | undefined {
-  const type = contentType?.split(';')[0]?.trim().toLowerCase();
-  return type && /^[a-z0-9.+-]+\/[a-z0-9.+-]+$/.test(type) ? type : undefined;
-}
-
 const IMAGE_EXTENSIONS: Record<string, string> = {
   'image/png': 'png',
   'image/jpeg': 'jpg',
@@ -207,16 +169,8 @@ function defaultName(mime: string | undefined): string | undefined {
   return extension ? `image.${extension}` : undefined;
 }
 
-function tooLarge(maxBytes: number): string {
-  const mb = maxBytes / 1048576;
-  return mb >= 1 ? `larger than ${Math.round(mb)} MB` : `larger than ${Math.ceil(maxBytes / 1024)} KB`;
-}
-
 function describe(error: unknown): string {
-  if (error instanceof RelayProblem) return error.message;
-  if (error instanceof Error && error.name === 'TimeoutError') {
-    return `the download took longer than ${DOWNLOAD_TIMEOUT_MS / 1000} s`;
-  }
-  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
-  return `the download failed${cause}`;
+  if (error instanceof DownloadProblem) return error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  return `the download failed${code ? ` (${code})` : ''}`;
 }

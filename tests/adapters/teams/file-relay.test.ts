@@ -184,7 +184,7 @@ describe('relayTeamsFiles (with an app id)', () => {
 
     expect(attachments).toEqual([]);
     expect(problems).toEqual([
-      expect.stringMatching(/^moved\.pdf: the download failed/),
+      'moved.pdf: contoso.sharepoint.com redirected (HTTP 302); redirects are not followed',
       'gone.pdf: contoso.sharepoint.com answered HTTP 403',
       'big.pdf: larger than 1 KB',
     ]);

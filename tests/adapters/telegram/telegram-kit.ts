@@ -34,6 +34,8 @@ export interface ApiCall {
   body: Record<string, unknown>;
   /** False when the stand-in answered with an error. */
   ok: boolean;
+  /** When the call arrived (ms since the epoch). */
+  at: number;
 }
 
 /** The Bot API at API_ROOT: answers every method, records each call, fails sends on request. */
@@ -71,7 +73,7 @@ export class FakeBotApi {
       unknown
     >;
     const failure = method.startsWith('send') ? this.#failures.shift() : undefined;
-    this.calls.push({ method, body, ok: !failure });
+    this.calls.push({ method, body, ok: !failure, at: Date.now() });
     return withLength(
       failure?.status ?? 200,
       failure ? failure.body : { ok: true, result: this.#result(method, body) },
