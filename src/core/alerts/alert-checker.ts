@@ -10,12 +10,12 @@ import type { Channel } from '../channel.js';
 import type { Clock } from '../clock.js';
 import type { AgentDesk } from '../desk/agent-desk.js';
 import type { Logger } from '../logger.js';
+import { Periodic } from '../periodic.js';
 import type { LiveQueue } from '../reports/live-queue.js';
 import type { KeyValueStore } from '../store/key-value.js';
 import type { FiguresSource } from './figures.js';
 import type { HandoffCounts } from './handoff-counts.js';
 import { advance, type IncidentState, NO_INCIDENTS, type Notice } from './incidents.js';
-import { Periodic } from './periodic.js';
 import { type AlertSettings, type AlertSignals, evaluate, type Ratings } from './rules.js';
 
 export interface AlertCheckerDeps {

@@ -13,6 +13,7 @@ import type { AgentDesk, DeskCard } from '../desk/agent-desk.js';
 import { threadOf } from '../desk/desk-service.js';
 import type { Logger } from '../logger.js';
 import { addressKey, type Conversation, type Resolution } from '../model.js';
+import { Periodic } from '../periodic.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { Lock } from '../store-lock.js';
 import type { Closing } from './closing.js';
@@ -52,27 +53,23 @@ export function idleResolution(
 
 export class IdleCloser {
   readonly #deps: IdleCloserDeps;
-  #timer: NodeJS.Timeout | undefined;
-  #ticking: Promise<void> | undefined;
+  readonly #periodic: Periodic;
 
   constructor(deps: IdleCloserDeps) {
     this.#deps = deps;
+    this.#periodic = new Periodic(
+      () => this.tick(),
+      (error) => deps.logger.error({ err: error }, 'idle check failed; retrying next time'),
+    );
   }
 
   /** Checks every `intervalMs` (real time); tests call tick() with a fake clock instead. */
   start(intervalMs: number): void {
-    this.#timer ??= setInterval(() => {
-      this.#ticking ??= this.tick().finally(() => {
-        this.#ticking = undefined;
-      });
-    }, intervalMs);
-    this.#timer.unref();
+    this.#periodic.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#ticking;
+  stop(): Promise<void> {
+    return this.#periodic.stop();
   }
 
   /** One pass over the open conversations: closes each one that has gone idle. */

@@ -10,6 +10,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Messenger } from '../messenger.js';
 import { addressKey } from '../model.js';
+import { Periodic } from '../periodic.js';
 import { type BusinessHours, openingState } from '../routing/business-hours.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { KeyValueStore } from '../store/key-value.js';
@@ -45,27 +46,23 @@ const LEVEL_TTL_MS = 30 * 86_400_000;
 
 export class SlaWatch {
   readonly #deps: SlaDeps;
-  #timer: NodeJS.Timeout | undefined;
-  #ticking: Promise<void> | undefined;
+  readonly #periodic: Periodic;
 
   constructor(deps: SlaDeps) {
     this.#deps = deps;
+    this.#periodic = new Periodic(
+      () => this.tick(),
+      (error) => deps.logger.error({ err: error }, 'SLA check failed; retrying next time'),
+    );
   }
 
   /** Checks every `intervalMs` (real time); tests call tick() with a fake clock instead. */
   start(intervalMs: number): void {
-    this.#timer ??= setInterval(() => {
-      this.#ticking ??= this.tick().finally(() => {
-        this.#ticking = undefined;
-      });
-    }, intervalMs);
-    this.#timer.unref();
+    this.#periodic.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#ticking;
+  stop(): Promise<void> {
+    return this.#periodic.stop();
   }
 
   /** One pass over the queue: raises every conversation whose wait passed the next level. */

@@ -6,10 +6,10 @@
  */
 import { DateTime } from 'luxon';
 import type { DayFigures, FiguresSource } from '../alerts/figures.js';
-import { Periodic } from '../alerts/periodic.js';
 import type { Clock } from '../clock.js';
 import type { AgentDesk } from '../desk/agent-desk.js';
 import type { Logger } from '../logger.js';
+import { Periodic } from '../periodic.js';
 import type { KeyValueStore } from '../store/key-value.js';
 
 export interface DailyReportDeps {

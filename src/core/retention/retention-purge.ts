@@ -12,6 +12,7 @@
  */
 import { type Clock, isoNow } from '../clock.js';
 import type { Logger } from '../logger.js';
+import { Periodic } from '../periodic.js';
 import { type EraseTarget, eraseConversation, eraseCustomerIfEmpty } from '../privacy/erase.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { KeyValueStore } from '../store/key-value.js';
@@ -32,31 +33,25 @@ const DAYS_PER_READ = 100;
 
 export class RetentionPurge {
   readonly #deps: RetentionDeps;
-  #timer: NodeJS.Timeout | undefined;
-  #ticking: Promise<unknown> | undefined;
+  readonly #periodic: Periodic;
 
   constructor(deps: RetentionDeps) {
     this.#deps = deps;
+    this.#periodic = new Periodic(
+      async () => {
+        await this.tick();
+      },
+      (error) => deps.logger.error({ err: error }, 'retention purge failed; retrying next time'),
+    );
   }
 
   /** Purges every `intervalMs` (real time); tests call tick() with a fake clock instead. */
   start(intervalMs: number): void {
-    this.#timer ??= setInterval(() => {
-      this.#ticking ??= this.tick()
-        .catch((error) =>
-          this.#deps.logger.error({ err: error }, 'retention purge failed; retrying next time'),
-        )
-        .finally(() => {
-          this.#ticking = undefined;
-        });
-    }, intervalMs);
-    this.#timer.unref();
+    this.#periodic.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#ticking;
+  stop(): Promise<void> {
+    return this.#periodic.stop();
   }
 
   /** One purge; resolves with how many conversations were deleted. */
