@@ -12,7 +12,7 @@ import type { KnowledgeEntry, LocalizedText, Match } from '../../knowledge/types
 import { type Clock, isoNow } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Conversation, Customer, Locale, Lookup, PendingAction } from '../model.js';
-import { reply } from '../replies.js';
+import { type ReplyName, reply } from '../replies.js';
 import { asksForPerson } from '../routing/human-request.js';
 import type { BackendClient, CallOutcome } from './backend-client.js';
 import { isCancel, profileValue, slotValuesIn } from './slots.js';
@@ -251,35 +251,23 @@ export class ActionRunner {
       template === undefined
         ? fallback
         : renderActionTemplate(this.#text(template, locale), view).trim() || fallback;
-    switch (outcome.kind) {
-      case 'found':
-        return {
-          kind: 'reply',
-          text: render(action.answer, reply('actionError', locale)),
-          entryId: entry.id,
-          offerPerson: false,
-          entryButtons: true,
-          changes,
-        };
-      case 'not-found':
-        return {
-          kind: 'reply',
-          text: render(action.notFound, reply('actionNotFound', locale)),
-          entryId: entry.id,
-          offerPerson: true,
-          entryButtons: false,
-          changes,
-        };
-      case 'error':
-        return {
-          kind: 'reply',
-          text: render(action.error, reply('actionError', locale)),
-          entryId: entry.id,
-          offerPerson: true,
-          entryButtons: false,
-          changes,
-        };
-    }
+    // A found answer is followed by the entry's own buttons; a miss or a failure offers a person.
+    const [template, fallback] = (
+      {
+        found: [action.answer, 'actionError'],
+        'not-found': [action.notFound, 'actionNotFound'],
+        error: [action.error, 'actionError'],
+      } as const satisfies Record<CallOutcome['kind'], readonly [LocalizedText | undefined, ReplyName]>
+    )[outcome.kind];
+    const found = outcome.kind === 'found';
+    return {
+      kind: 'reply',
+      text: render(template, reply(fallback, locale)),
+      entryId: entry.id,
+      offerPerson: !found,
+      entryButtons: found,
+      changes,
+    };
   }
 
   #confidentElsewhere(matches: Match[], entryId: string): boolean {
