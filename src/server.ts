@@ -135,6 +135,15 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
         logger,
         onFailed: recordFailedSend,
         onSettled: (message) => outbox.settled(message.id),
+        // On Redis the platforms' rate limits are shared by every instance.
+        ...(store.backend === 'redis'
+          ? {
+              shared: {
+                redisUrl: config.storeUrl,
+                prefix: `${options.storeNamespace ?? 'switchboard'}:limits`,
+              },
+            }
+          : {}),
       });
     },
   };

@@ -9,6 +9,7 @@
  *     silently. The chat's later messages still go out.
  */
 import Bottleneck from 'bottleneck';
+import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
 import { type Address, addressKey, type OutboundMessage } from './model.js';
 
@@ -97,6 +98,11 @@ export interface OutboundChainOptions {
    * durable outbox can let go of it (a long Telegram text goes out as several sends).
    */
   onSettled?(message: OutboundMessage): void | Promise<void>;
+  /**
+   * Limits shared by every instance on one Redis (bottleneck's Redis datastore): the platform's
+   * global rate and each chat's one-at-a-time and spacing hold across instances, not per process.
+   */
+  shared?: { redisUrl: string; prefix: string };
   /** Overridable for tests. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -118,6 +124,7 @@ export class OutboundChain {
   readonly #options: OutboundChainOptions;
   readonly #global: Bottleneck;
   readonly #chats: Bottleneck.Group;
+  readonly #connection: Bottleneck.IORedisConnection | undefined;
   readonly #pending = new Set<Promise<DeliveryOutcome>>();
   /** When each chat last got a message, for its spacing; pruned as it grows. */
   readonly #lastDelivery = new Map<string, number>();
@@ -133,9 +140,29 @@ export class OutboundChain {
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
-    this.#global = new Bottleneck({ minTime: options.policy.globalMinTimeMs });
+    const { policy, shared, logger } = options;
+    this.#connection = shared
+      ? new Bottleneck.IORedisConnection({ client: new Redis(shared.redisUrl, { lazyConnect: false }) })
+      : undefined;
+    this.#connection?.on('error', (error: Error) =>
+      logger.warn({ err: error }, 'shared rate limits: Redis error'),
+    );
+    const clustered = (id: string) =>
+      this.#connection && shared
+        ? {
+            datastore: 'ioredis' as const,
+            connection: this.#connection,
+            clearDatastore: false,
+            id: `${shared.prefix}:${policy.platform}:${id}`,
+          }
+        : {};
+    this.#global = new Bottleneck({ minTime: policy.globalMinTimeMs, ...clustered('global') });
     // One send at a time per chat keeps the chat's order, retries included.
-    this.#chats = new Bottleneck.Group({ maxConcurrent: 1, timeout: CHAT_LIMITER_TTL_MS });
+    this.#chats = new Bottleneck.Group({
+      maxConcurrent: 1,
+      timeout: CHAT_LIMITER_TTL_MS,
+      ...clustered('chat'),
+    });
   }
 
   /**
@@ -152,6 +179,8 @@ export class OutboundChain {
     const key = addressKey(address);
     const chat = this.#chats.key(key);
     const minTime = this.#options.policy.chatMinTimeMs(address);
+    // Across instances the chat's spacing is bottleneck's too (in-process it is #lastDelivery's).
+    if (this.#connection) chat.updateSettings({ minTime });
     const outcome = chat
       .schedule({ priority: PRIORITY[options.urgency ?? 'normal'] }, () =>
         this.#attempt(key, minTime, message, deliver),
@@ -302,5 +331,6 @@ export class OutboundChain {
   async stop(): Promise<void> {
     await this.#chats.disconnect?.();
     await this.#global.disconnect();
+    await this.#connection?.disconnect();
   }
 }
