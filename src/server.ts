@@ -293,6 +293,16 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
   if (desk) await desk.start(deskService);
   // What a crash left unsent goes out now, and an instance that dies later is taken over.
   await outbox.start((entry) => messenger.resend(entry));
+  for (const channel of channels.values()) {
+    // A platform whose connection one instance runs (WeChat): that one sends what others hand over.
+    if (channel.sendsHere) {
+      outbox.serve(
+        channel.name,
+        () => channel.sendsHere?.() ?? true,
+        (entry) => messenger.resend(entry),
+      );
+    }
+  }
   const timers = {
     start() {
       sla.start(config.desk.slaCheckSeconds * 1000);

@@ -25,7 +25,8 @@ export interface InboundHandler {
 }
 
 export interface ChannelHealth {
-  state: 'up' | 'starting' | 'down';
+  /** `standby`: another instance runs this platform's connection (the WeChat login); this one hands its sends over. */
+  state: 'up' | 'starting' | 'down' | 'standby';
   detail?: string;
 }
 
@@ -33,6 +34,11 @@ export interface Channel {
   readonly name: Platform;
   readonly capabilities: ChannelCapabilities;
   start(handler: InboundHandler): Promise<void>;
+  /**
+   * False while another instance holds the platform's connection (the WeChat login): sends are
+   * then handed to that instance through the outbox (src/core/outbox.ts). Absent means always true.
+   */
+  sendsHere?(): boolean;
   /**
    * First step of shutdown: take no new inbound messages (stop polling, end long-lived streams).
    * Sending must keep working: the pipeline still answers what it already accepted.

@@ -70,9 +70,19 @@ export class Messenger {
       return;
     }
     const { outbox } = this.#deps;
+    if (channel.sendsHere?.() === false) {
+      // Another instance runs this platform's connection (the WeChat login): it sends this one.
+      if (outbox) await outbox.handOver(conversation.address.channel, messageRef(conversation, message));
+      else
+        logger.error(
+          { messageId: message.id },
+          'this instance cannot send on the platform and has no outbox',
+        );
+      return;
+    }
     if (outbox?.covers(conversation.address.channel)) {
       try {
-        await outbox.add({ messageId: message.id, conversationId: conversation.id, seq: message.seq });
+        await outbox.add(messageRef(conversation, message));
       } catch (error) {
         // Sending matters more than the crash insurance: go on without it.
         logger.error({ err: error, messageId: message.id }, 'could not write the message to the outbox');
@@ -98,6 +108,10 @@ export class Messenger {
     }
     await channel.send(conversation.address, toOutbound(conversation, message));
   }
+}
+
+function messageRef(conversation: Conversation, message: Message) {
+  return { messageId: message.id, conversationId: conversation.id, seq: message.seq };
 }
 
 function toOutbound(conversation: Conversation, message: Message): OutboundMessage {

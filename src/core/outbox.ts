@@ -8,6 +8,10 @@
  * Keys: `outbox` (a store set of message ids, oldest first), `outbox:<message id>` (the entry),
  * `instance:<id>` (an owner's heartbeat, with a TTL), `outbox-claim:<message id>` (who resends).
  *
+ * The outbox also carries sends between instances: one that cannot send on a platform (another
+ * holds the WeChat login) hands the message over (owner `any:<platform>`), and the instance that
+ * can send there picks it up within a second (`serve`).
+ *
  * The window that remains: a platform that accepted a send just before the crash, before the
  * entry was removed, gets it again after the restart (at-least-once; the platforms offer no
  * idempotency key to close it).
@@ -50,6 +54,8 @@ export class Outbox {
   readonly #mine = new Set<string>();
   readonly #platforms = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
+  readonly #servers: NodeJS.Timeout[] = [];
+  readonly #serving = new Set<string>();
 
   constructor(kv: KeyValueStore, options: OutboxOptions) {
     this.#kv = kv;
@@ -73,6 +79,34 @@ export class Outbox {
     await this.#kv.set(`outbox:${entry.messageId}`, full);
     await this.#kv.addMember(SET, entry.messageId);
     this.#mine.add(entry.messageId);
+  }
+
+  /** A message this instance cannot send: the instance that can send on `platform` takes it. */
+  async handOver(platform: string, entry: Omit<OutboxEntry, 'owner' | 'at'>): Promise<void> {
+    const full: OutboxEntry = { ...entry, owner: `any:${platform}`, at: new Date(this.#now()).toISOString() };
+    await this.#kv.set(`outbox:${entry.messageId}`, full);
+    await this.#kv.addMember(SET, entry.messageId);
+  }
+
+  /**
+   * While `canSend()` says this instance runs the platform's connection, picks up what other
+   * instances handed over for it, oldest first, each once.
+   */
+  serve(
+    platform: string,
+    canSend: () => boolean,
+    resend: (entry: OutboxEntry) => Promise<void>,
+    everyMs = 1000,
+  ): void {
+    const timer = setInterval(() => {
+      if (!canSend() || this.#serving.has(platform)) return;
+      this.#serving.add(platform);
+      void this.#take(`any:${platform}`, resend)
+        .catch((error) => this.#logger.warn({ err: error, platform }, 'could not take handed-over sends'))
+        .finally(() => this.#serving.delete(platform));
+    }, everyMs);
+    timer.unref();
+    this.#servers.push(timer);
   }
 
   /** The chain is done with the message (delivered, or failed and recorded as failed). */
@@ -113,6 +147,7 @@ export class Outbox {
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    for (const timer of this.#servers.splice(0)) clearInterval(timer);
     // A clean stop flushed the chains; whatever is left is this instance's to resend on restart.
     await this.#kv.delete(`instance:${this.instanceId}`).catch(() => {});
   }
@@ -122,14 +157,29 @@ export class Outbox {
    * exactly one instance; `resend` hands one to its channel again.
    */
   async recover(resend: (entry: OutboxEntry) => Promise<void>): Promise<number> {
-    let recovered = 0;
+    const recovered = await this.#take(undefined, resend);
+    if (recovered > 0) this.#logger.info({ recovered }, 'resent messages left in the outbox');
+    return recovered;
+  }
+
+  /**
+   * Claims and resends entries: those handed to `owner` (`any:<platform>`), or, without one,
+   * those whose owner is gone. Each is claimed by exactly one instance.
+   */
+  async #take(owner: string | undefined, resend: (entry: OutboxEntry) => Promise<void>): Promise<number> {
+    let taken = 0;
     for (const messageId of await this.#kv.members(SET)) {
       const entry = await this.#kv.get<OutboxEntry>(`outbox:${messageId}`);
       if (!entry) {
         await this.#kv.removeMember(SET, messageId);
         continue;
       }
-      if (entry.owner === this.instanceId || (await this.#alive(entry.owner))) continue;
+      const wanted = owner
+        ? entry.owner === owner
+        : !entry.owner.startsWith('any:') &&
+          entry.owner !== this.instanceId &&
+          !(await this.#alive(entry.owner));
+      if (!wanted) continue;
       const claim = await this.#kv.setIfAbsent(`outbox-claim:${messageId}`, this.instanceId, 5 * 60_000);
       if (!claim.created) continue;
       // Owned by this instance from now on, so its settle removes it.
@@ -137,13 +187,12 @@ export class Outbox {
       this.#mine.add(messageId);
       try {
         await resend(entry);
-        recovered++;
+        taken++;
       } catch (error) {
         this.#logger.error({ err: error, messageId }, 'could not resend a message from the outbox');
       }
     }
-    if (recovered > 0) this.#logger.info({ recovered }, 'resent messages left in the outbox');
-    return recovered;
+    return taken;
   }
 
   async #alive(instanceId: string): Promise<boolean> {

@@ -1,13 +1,16 @@
 /**
  * The WeChat channel: a personal (or WeCom) account driven through wechaty and the puppet named
- * by WECHATY_PUPPET (docs/channels/wechat.md). The login lives in this process, so exactly one
- * instance may run it. Sends are paced like a person types: fast automation gets accounts banned.
+ * by WECHATY_PUPPET (docs/channels/wechat.md). The login lives in one process: on a shared store
+ * the instances hold a lease for it, the holder runs the puppet, the others stand by (and hand
+ * their sends to the holder through the outbox) and take over when the holder dies. Sends are
+ * paced like a person types: fast automation gets accounts banned.
  */
 import type { FileBox as FileBoxClass } from 'file-box';
 import type { Message, Wechaty, WechatyOptions } from 'wechaty';
 import type { Channel, ChannelCapabilities, ChannelHealth, InboundHandler } from '../../core/channel.js';
 import { isoNow } from '../../core/clock.js';
 import { ConfigError } from '../../core/errors.js';
+import { Lease } from '../../core/lease.js';
 import type { Address, OutboundMessage } from '../../core/model.js';
 import {
   DEFAULT_RETRY,
@@ -73,6 +76,8 @@ export class WechatChannel implements Channel {
   readonly #offered: OfferedReplies;
   #handler: InboundHandler | undefined;
   #receiving = false;
+  /** On a shared store: who runs the login (src/core/lease.ts); absent on the embedded store. */
+  #lease: Lease | undefined;
 
   constructor(deps: WechatChannelDeps) {
     this.#deps = deps;
@@ -82,7 +87,7 @@ export class WechatChannel implements Channel {
 
   async start(handler: InboundHandler): Promise<void> {
     const { bot, sdk, context } = this.#deps;
-    const { logger } = context;
+    const { logger, kv } = context;
     this.#handler = handler;
     this.#receiving = true;
     bot
@@ -104,13 +109,42 @@ export class WechatChannel implements Channel {
         logger.error({ err: error }, 'WeChat puppet error');
       })
       .on('message', (message) => void this.#onMessage(message));
+    if (kv.backend === 'sqlite') {
+      await this.#startBot();
+      return;
+    }
+    this.#login.standby();
+    this.#lease = new Lease(kv, 'wechat-login', {
+      logger,
+      onAcquired: () => this.#startBot(),
+      onLost: () => this.#stopBot(true),
+    });
+    await this.#lease.start();
+  }
+
+  sendsHere(): boolean {
+    return this.#lease === undefined || this.#lease.held;
+  }
+
+  async #startBot(): Promise<void> {
     // wechaty bounds the puppet's start at 15 s and reports failures as 'error' events.
     try {
-      await bot.start();
+      await this.#deps.bot.start();
     } catch (error) {
       this.#login.error((error as Error).message);
-      logger.error({ err: error }, 'WeChat puppet did not start');
+      this.#deps.context.logger.error({ err: error }, 'WeChat puppet did not start');
     }
+  }
+
+  /** `standby`: the lease went to another instance, which runs the login from now on. */
+  async #stopBot(standby: boolean): Promise<void> {
+    try {
+      await this.#deps.bot.stop();
+    } catch (error) {
+      this.#deps.context.logger.warn({ err: error }, 'WeChat puppet did not stop cleanly');
+    }
+    if (standby) this.#login.standby();
+    else this.#login.stopped();
   }
 
   async stopReceiving(): Promise<void> {
@@ -118,15 +152,12 @@ export class WechatChannel implements Channel {
   }
 
   async stop(): Promise<void> {
-    const { context, outbound, bot } = this.#deps;
+    const { context, outbound } = this.#deps;
     await outbound.flush(context.config.shutdownTimeoutSeconds * 1000);
     await outbound.stop();
-    try {
-      await bot.stop();
-    } catch (error) {
-      context.logger.warn({ err: error }, 'WeChat puppet did not stop cleanly');
-    }
-    this.#login.stopped();
+    if (this.#lease) await this.#lease.stop();
+    if (this.sendsHere() || !this.#lease) await this.#stopBot(false);
+    else this.#login.stopped();
   }
 
   async send(address: Address, message: OutboundMessage): Promise<void> {

@@ -62,6 +62,17 @@ export class LoginState {
       : { state: 'down', detail: message };
   }
 
+  /** Another instance holds the WeChat login; this one waits to take over if that one dies. */
+  standby(): void {
+    this.#user = undefined;
+    this.#qr = undefined;
+    this.#health = {
+      state: 'standby',
+      detail:
+        'another instance holds the WeChat login; this one hands its sends over and takes over if it stops',
+    };
+  }
+
   stopped(): void {
     this.#user = undefined;
     this.#qr = undefined;

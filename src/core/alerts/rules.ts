@@ -108,7 +108,8 @@ function channelDown({ name, health }: AlertSignals['health'][number], forMs: nu
   const detail = health.detail ? `: ${health.detail}` : '';
   return {
     key: `channel-down:${name}`,
-    firing: health.state !== 'up',
+    // A standby instance is healthy: another one runs the connection.
+    firing: health.state !== 'up' && health.state !== 'standby',
     message: `🔌 ${name} is ${health.state}${detail}. Nothing goes through it until it is back (details in /admin/).`,
     recovery: `✅ ${name} is up again${detail}`,
     forMs,

@@ -53,7 +53,13 @@ export interface MockWechat {
 }
 
 export async function startMockWechat(
-  options: { login?: boolean; policy?: Partial<DeliveryPolicy> } = {},
+  options: {
+    login?: boolean;
+    policy?: Partial<DeliveryPolicy>;
+    /** More settings (a shared STORE_URL) and a store namespace, to run several instances on one store. */
+    env?: Record<string, string>;
+    storeNamespace?: string;
+  } = {},
 ): Promise<MockWechat> {
   const mocker = new mock.Mocker();
   const puppet = new PuppetMock({ mocker });
@@ -84,12 +90,16 @@ export async function startMockWechat(
     return sendFile(to, file);
   };
 
-  const switchboard = await startSwitchboard(testConfig({ WECHATY_PUPPET: 'wechaty-puppet-mock' }), {
-    channelFactories: withChannelFactory({
-      ...wechatChannelFactory,
-      create: (context) => createWechatChannel(context, { puppet, policy: { ...FAST, ...options.policy } }),
-    }),
-  });
+  const switchboard = await startSwitchboard(
+    testConfig({ WECHATY_PUPPET: 'wechaty-puppet-mock', ...options.env }),
+    {
+      ...(options.storeNamespace ? { storeNamespace: options.storeNamespace } : {}),
+      channelFactories: withChannelFactory({
+        ...wechatChannelFactory,
+        create: (context) => createWechatChannel(context, { puppet, policy: { ...FAST, ...options.policy } }),
+      }),
+    },
+  );
   const bot = mocker.createContact({ name: 'Shop Bot' });
   const customer = mocker.createContact({ name: 'Lin' });
   if (options.login !== false) {
