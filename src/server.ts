@@ -105,7 +105,12 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
     : undefined;
   const metrics = new Metrics({ kv: store, conversations, clock, logger });
 
-  const webchat = new WebchatChannel({ conversations, clock, maxTextLength: config.webchat.maxTextLength });
+  const webchat = new WebchatChannel({
+    conversations,
+    kv: store,
+    clock,
+    maxTextLength: config.webchat.maxTextLength,
+  });
   const channels = new Map<Platform, Channel>([[webchat.name, webchat]]);
   const channelRouters: Router[] = [];
   const files = new FileStore({

@@ -16,14 +16,19 @@ import {
   type OutboundMessage,
 } from '../../core/model.js';
 import type { ConversationStore } from '../../core/store/conversation-store.js';
+import type { KeyValueStore } from '../../core/store/key-value.js';
 import { parseMessage, parseNewSession, parseSessionId } from './parse.js';
 import { renderConversation, renderMessage, renderOutbound } from './render.js';
 import { type StreamEvent, StreamHub } from './stream.js';
+
+const STREAM_TOPIC = 'webchat-stream';
 
 export const WEBCHAT_PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
 export interface WebchatOptions {
   conversations: ConversationStore;
+  /** Carries stream events between instances sharing the store (KeyValueStore.publish). */
+  kv: KeyValueStore;
   clock: Clock;
   maxTextLength: number;
 }
@@ -34,7 +39,7 @@ export class WebchatChannel implements Channel {
   readonly #options: WebchatOptions;
   readonly #hub = new StreamHub();
   #handler: InboundHandler | undefined;
-  #unsubscribe: (() => void) | undefined;
+  #unsubscribe: (() => Promise<void>) | undefined;
 
   constructor(options: WebchatOptions) {
     this.#options = options;
@@ -54,7 +59,7 @@ export class WebchatChannel implements Channel {
     // messages reach the page through `send`, status changes through this listener.
     const onMessage = (message: Message, conversation: { address: Address }) => {
       if (message.role === 'customer' && conversation.address.channel === 'webchat') {
-        this.#hub.publish(conversation.address.chatId, {
+        void this.#publish(conversation.address.chatId, {
           event: 'message',
           id: message.id,
           data: renderMessage(message),
@@ -63,7 +68,7 @@ export class WebchatChannel implements Channel {
     };
     const onStatus = (conversation: Parameters<typeof renderConversation>[0]) => {
       if (conversation.address.channel === 'webchat') {
-        this.#hub.publish(conversation.address.chatId, {
+        void this.#publish(conversation.address.chatId, {
           event: 'conversation',
           data: renderConversation(conversation),
         });
@@ -71,15 +76,27 @@ export class WebchatChannel implements Channel {
     };
     events.on('message', onMessage);
     events.on('status', onStatus);
-    this.#unsubscribe = () => {
+    // A page's stream may be open on another instance than the one that recorded the message:
+    // every instance publishes what it records, and every instance passes it to its own streams.
+    const unsubscribe = await this.#options.kv.subscribe(STREAM_TOPIC, (notice) => {
+      const { sessionId, event } = notice as { sessionId: string; event: StreamEvent };
+      this.#hub.publish(sessionId, event);
+    });
+    this.#unsubscribe = async () => {
       events.off('message', onMessage);
       events.off('status', onStatus);
+      await unsubscribe();
     };
+  }
+
+  /** Best-effort, like the stream itself: a page that misses an event reads it from history. */
+  #publish(sessionId: string, event: StreamEvent): Promise<void> {
+    return this.#options.kv.publish(STREAM_TOPIC, { sessionId, event }).catch(() => {});
   }
 
   /** Open pages get no more events; their streams end so the HTTP server can close. */
   async stopReceiving(): Promise<void> {
-    this.#unsubscribe?.();
+    await this.#unsubscribe?.();
     this.#hub.closeAll();
   }
 
@@ -88,7 +105,7 @@ export class WebchatChannel implements Channel {
 
   async send(address: Address, message: OutboundMessage): Promise<void> {
     // Delivery is the recorded message; an open page gets it now, a closed one on its next load.
-    this.#hub.publish(address.chatId, {
+    await this.#publish(address.chatId, {
       event: 'message',
       id: message.id,
       data: renderOutbound(message, isoNow(this.#options.clock)),

@@ -76,6 +76,14 @@ export class EncryptedStore implements KeyValueStore {
     return this.#inner.setIfAbsent(key, value, ttlMs);
   }
 
+  publish(topic: string, notice: unknown): Promise<void> {
+    return this.#inner.publish(topic, notice);
+  }
+
+  subscribe(topic: string, listener: (notice: unknown) => void): Promise<() => Promise<void>> {
+    return this.#inner.subscribe(topic, listener);
+  }
+
   extendIfHeld<T>(key: string, value: T, ttlMs: number): Promise<boolean> {
     return this.#inner.extendIfHeld(key, value, ttlMs);
   }

@@ -40,6 +40,14 @@ export interface KeyValueStore {
   addMember(set: string, member: string): Promise<void>;
   removeMember(set: string, member: string): Promise<void>;
   members(set: string): Promise<string[]>;
+  /**
+   * Notices to every process sharing the store (Redis pub/sub), e.g. a web chat reply recorded on
+   * one instance for a page whose stream is open on another. In-process for the embedded store
+   * and for PostgreSQL. Delivery is best-effort: the store, not the notice, holds the message.
+   */
+  publish(topic: string, notice: unknown): Promise<void>;
+  /** Resolves with a function that ends the subscription. */
+  subscribe(topic: string, listener: (notice: unknown) => void): Promise<() => Promise<void>>;
   /** Resolves when the store answers a round trip; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   /** Set when the store can never work again in this process (its SQLite thread died): restart. */

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type Keyv from 'keyv';
 import { StoreUnavailableError } from '../errors.js';
 import type { KeyValueStore, SetIfAbsentResult, StoreBackend } from './key-value.js';
@@ -13,11 +14,40 @@ export interface AtomicPrimitives {
   members(set: string): Promise<string[]>;
 }
 
+/** Notices between the processes sharing a store; see KeyValueStore.publish. */
+export interface PubSub {
+  publish(topic: string, json: string): Promise<void>;
+  subscribe(topic: string, listener: (json: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** For a store only this process uses: notices go straight to this process's listeners. */
+export function inProcessPubSub(): PubSub {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  return {
+    async publish(topic, json) {
+      emitter.emit(topic, json);
+    },
+    async subscribe(topic, listener) {
+      emitter.on(topic, listener);
+      return async () => {
+        emitter.off(topic, listener);
+      };
+    },
+    async close() {
+      emitter.removeAllListeners();
+    },
+  };
+}
+
 export interface KeyvStoreParts {
   backend: StoreBackend;
   description: string;
   keyv: Keyv;
   atomic: AtomicPrimitives;
+  /** In-process when not given. */
+  pubsub?: PubSub;
   /** Only for a store no other process writes. */
   cache?: ValueCache;
   /** For backends that can break beyond repair (the SQLite worker thread). */
@@ -29,6 +59,7 @@ export class KeyvStore implements KeyValueStore {
   readonly description: string;
   readonly #keyv: Keyv;
   readonly #atomic: AtomicPrimitives;
+  readonly #pubsub: PubSub;
   readonly #cache: ValueCache | undefined;
   readonly #fatalError: () => Error | undefined;
 
@@ -37,6 +68,7 @@ export class KeyvStore implements KeyValueStore {
     this.description = parts.description;
     this.#keyv = parts.keyv;
     this.#atomic = parts.atomic;
+    this.#pubsub = parts.pubsub ?? inProcessPubSub();
     this.#cache = parts.cache;
     this.#fatalError = parts.fatalError ?? (() => undefined);
     // Keyv emits store errors as events; with throwOnErrors they also reject the call, which is
@@ -101,6 +133,18 @@ export class KeyvStore implements KeyValueStore {
     return this.#run('removeMember', () => this.#atomic.removeMember(set, member));
   }
 
+  publish(topic: string, notice: unknown): Promise<void> {
+    return this.#run('publish', () => this.#pubsub.publish(topic, JSON.stringify(notice)));
+  }
+
+  subscribe(topic: string, listener: (notice: unknown) => void): Promise<() => Promise<void>> {
+    return this.#run('subscribe', () =>
+      this.#pubsub.subscribe(topic, (json) => {
+        listener(JSON.parse(json));
+      }),
+    );
+  }
+
   members(set: string): Promise<string[]> {
     return this.#run('members', () => this.#atomic.members(set));
   }
@@ -114,6 +158,7 @@ export class KeyvStore implements KeyValueStore {
   }
 
   async close(): Promise<void> {
+    await this.#pubsub.close();
     await this.#keyv.disconnect();
   }
 

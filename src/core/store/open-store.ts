@@ -14,7 +14,7 @@ import type { EncryptionKeys } from '../privacy/encryption-keys.js';
 import { withTimeout } from '../timeout.js';
 import { withEncryption } from './encrypted-store.js';
 import type { KeyValueStore } from './key-value.js';
-import { type AtomicPrimitives, KeyvStore } from './keyv-store.js';
+import { type AtomicPrimitives, KeyvStore, type PubSub } from './keyv-store.js';
 import { PostgresKeyvAdapter } from './postgres-adapter.js';
 import { sqlAtomicPrimitives } from './sql-atomic.js';
 import { SqliteKeyvAdapter } from './sqlite-adapter.js';
@@ -155,6 +155,7 @@ async function openRedis(
     description,
     keyv,
     atomic: redisAtomicPrimitives(client, namespace),
+    pubsub: redisPubSub(client, namespace, onError),
   });
 }
 
@@ -165,6 +166,41 @@ const RELEASE_SCRIPT =
 
 const EXTEND_SCRIPT =
   "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+
+/**
+ * Redis pub/sub; a connection in subscriber mode can do nothing else, so subscriptions get a
+ * duplicate of the client, made on the first subscribe.
+ */
+function redisPubSub(
+  client: ReturnType<typeof newRedisClient>,
+  namespace: string,
+  onError: (error: Error) => void,
+): PubSub {
+  let subscriber: Promise<ReturnType<typeof newRedisClient>> | undefined;
+  const channel = (topic: string) => `${namespace}:notice:${topic}`;
+  return {
+    async publish(topic, json) {
+      await client.publish(channel(topic), json);
+    },
+    async subscribe(topic, listener) {
+      subscriber ??= (async () => {
+        const duplicate = client.duplicate();
+        duplicate.on('error', onError);
+        await duplicate.connect();
+        return duplicate;
+      })();
+      const connection = await subscriber;
+      await connection.subscribe(channel(topic), listener);
+      return async () => {
+        await connection.unsubscribe(channel(topic), listener).catch(() => {});
+      };
+    },
+    async close() {
+      const connection = await subscriber?.catch(() => undefined);
+      connection?.destroy();
+    },
+  };
+}
 
 function newRedisClient(url: string, timeoutMs: number) {
   return createClient({

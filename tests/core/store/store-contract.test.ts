@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../../src/core/clock.js';
 import { StoreUnavailableError } from '../../../src/core/errors.js';
 import { ConversationStore } from '../../../src/core/store/conversation-store.js';
@@ -123,6 +123,19 @@ for (const backend of backends) {
       await store.setIfAbsent('lease:short', 'a', 150);
       await sleep(400);
       expect(await store.extendIfHeld('lease:short', 'a', 60_000)).toBe(false);
+    });
+
+    it('passes notices to subscribers until they unsubscribe', async () => {
+      const { store } = await open();
+      const seen: unknown[] = [];
+      const unsubscribe = await store.subscribe('topic', (notice) => seen.push(notice));
+      await store.publish('topic', { n: 1, text: '你好' });
+      await store.publish('other', { n: 2 });
+      await vi.waitFor(() => expect(seen).toEqual([{ n: 1, text: '你好' }]));
+      await unsubscribe();
+      await store.publish('topic', { n: 3 });
+      await sleep(100);
+      expect(seen).toHaveLength(1);
     });
 
     it('keeps sets: members in the order first added, once each, removable', async () => {
