@@ -116,8 +116,12 @@ export async function eraseConversation(
   if (survey?.conversationId === id) erased.push(...(await remove(target, `survey:${addressKey(address)}`)));
 
   const notThis = (entryId: string | undefined) => entryId !== id;
+  const day = conversation.openedAt.slice(0, 10);
+  if ((await conversations.conversationIdsOpenedOn(day)).includes(id)) {
+    if (!target.dryRun) await conversations.forgetOpenedOn(day, id);
+    erased.push(`opened-on:${day} (1 entry removed)`);
+  }
   erased.push(
-    ...(await editList<string>(target, `opened-on:${conversation.openedAt.slice(0, 10)}`, notThis)),
     ...(await editList<{ conversationId: string }>(target, 'queue:waiting', (i) =>
       notThis(i.conversationId),
     )),

@@ -64,7 +64,9 @@ export class RetentionPurge {
     let purged = 0;
     for (let from = cursor; from <= lastDay; from = addDays(from, DAYS_PER_READ)) {
       const days = daysFrom(from, lastDay, DAYS_PER_READ);
-      const lists = await kv.getMany<string[]>(days.map((day) => `opened-on:${day}`));
+      const lists = await Promise.all(
+        days.map((day) => this.#deps.conversations.conversationIdsOpenedOn(day)),
+      );
       for (const [i, day] of days.entries()) {
         const ids = lists[i] ?? [];
         const kept = ids.length === 0 ? 0 : await this.#purgeDay(day, ids, cutoff);
@@ -100,13 +102,7 @@ export class RetentionPurge {
       await eraseConversation(target, conversation);
       await eraseCustomerIfEmpty(target, conversation.customerId);
     }
-    if (gone.size > 0) {
-      const key = `opened-on:${day}`;
-      await kv.set(
-        key,
-        ((await kv.get<string[]>(key)) ?? []).filter((id) => !gone.has(id)),
-      );
-    }
+    for (const id of gone) await conversations.forgetOpenedOn(day, id);
     return kept;
   }
 }

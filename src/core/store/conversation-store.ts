@@ -7,9 +7,10 @@
  *   identity:<platform id>     customer id (one person, several platform identities)
  *   conversation:<id>          Conversation
  *   open:<address key>         id of the chat's current, not yet closed conversation
- *   open-conversations:<n>     ids of every conversation not yet closed, in shards (src/core/closing/)
+ *   open-conversations         (a set) ids of every conversation not yet closed (src/core/closing/)
  *   conversations-of:<cus id>  ids of the customer's conversations on every channel, oldest first
- *   opened-on:<yyyy-mm-dd>     ids of the conversations opened that UTC day, oldest first (metrics)
+ *   opened-on:<yyyy-mm-dd>     (a set) ids of the conversations opened that UTC day, oldest first
+ *                              (metrics, retention)
  *   message:<conv id>:<seq>    Message, seq 1..conversation.messageCount
  *   pmsg:<platform id of msg>  { conversationId, seq } of a customer message on a platform where
  *                              messages can be edited or deleted later (found again by that id)
@@ -58,7 +59,6 @@ export class ConversationStore {
   /** Customer records change rarely (links, contacts); one key keeps two merges from interleaving. */
   readonly #customerLock = new KeyedLock();
   /** Serialises each day's index read-modify-write, in this process only (issue 7 shares it across instances). */
-  readonly #dayIndexLock = new KeyedLock();
 
   constructor(kv: KeyValueStore, clock: Clock) {
     this.#kv = kv;
@@ -152,20 +152,18 @@ export class ConversationStore {
   }
 
   /** Ids of the conversations opened on a UTC day (`yyyy-mm-dd`), oldest first: what metrics read. */
-  async conversationIdsOpenedOn(day: string): Promise<string[]> {
-    return (await this.#kv.get<string[]>(openedOnKey(day))) ?? [];
+  conversationIdsOpenedOn(day: string): Promise<string[]> {
+    return this.#kv.members(openedOnKey(day));
   }
 
-  /**
-   * The store cannot list its keys, so reports find a day's conversations through this list.
-   * Atomic within one process only: two instances could drop each other's id (issue 7's job).
-   */
+  /** Takes an erased or purged conversation out of its day's index. */
+  forgetOpenedOn(day: string, conversationId: string): Promise<void> {
+    return this.#kv.removeMember(openedOnKey(day), conversationId);
+  }
+
+  /** The store cannot list its keys, so reports find a day's conversations through this set. */
   #indexOpenedOn(conversation: Conversation): Promise<void> {
-    const key = openedOnKey(conversation.openedAt.slice(0, 10));
-    return this.#dayIndexLock.run(key, async () => {
-      const ids = (await this.#kv.get<string[]>(key)) ?? [];
-      await this.#kv.set(key, [...ids, conversation.id]);
-    });
+    return this.#kv.addMember(openedOnKey(conversation.openedAt.slice(0, 10)), conversation.id);
   }
 
   /** Ids of every conversation of a customer, on any channel, oldest first (a linked customer's too). */
