@@ -122,13 +122,16 @@ export class Pipeline implements InboundHandler {
     fail: (error: unknown) => void,
   ): Promise<void> {
     let claim: Claim;
+    let chat: string;
     try {
+      // A malformed chat id (a control character from a forged payload) is a 400, not a hang.
+      chat = addressKey(inbound.address);
       claim = await this.#dedupe(inbound);
     } catch (error) {
       fail(error);
       return;
     }
-    await this.#lock.run(addressKey(inbound.address), async () => {
+    await this.#lock.run(chat, async () => {
       let recorded: Recorded;
       let survey: Conversation | undefined;
       try {

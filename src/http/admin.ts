@@ -39,9 +39,9 @@ export function requireToken(adminToken: string | undefined) {
   const expected = adminToken ? digest(adminToken) : undefined;
   return (req: Request, res: Response, next: NextFunction) => {
     if (!expected) {
-      res
-        .status(503)
-        .json({ error: 'admin_disabled', message: 'the admin API is off: set ADMIN_TOKEN to turn it on' });
+      res.status(503).json({
+        error: { code: 'admin_disabled', message: 'the admin API is off: set ADMIN_TOKEN to turn it on' },
+      });
       return;
     }
     const header = req.get('authorization') ?? '';
@@ -51,7 +51,7 @@ export function requireToken(adminToken: string | undefined) {
       res
         .status(401)
         .set('WWW-Authenticate', 'Bearer')
-        .json({ error: 'unauthorized', message: 'send Authorization: Bearer <ADMIN_TOKEN>' });
+        .json({ error: { code: 'unauthorized', message: 'send Authorization: Bearer <ADMIN_TOKEN>' } });
       return;
     }
     next();

@@ -18,8 +18,7 @@ describe('admin API', () => {
     const response = await get('/admin/api/channels', TOKEN);
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({
-      error: 'admin_disabled',
-      message: expect.stringContaining('ADMIN_TOKEN'),
+      error: { code: 'admin_disabled', message: expect.stringContaining('ADMIN_TOKEN') },
     });
   });
 

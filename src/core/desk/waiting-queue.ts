@@ -2,8 +2,11 @@
  * The queue of handed-off conversations no agent has claimed yet, kept in the store so it
  * survives restarts. Urgent conversations come first, then high priority and VIP customers, then
  * everyone else in the order they were handed off.
+ *
+ * Kept as a store set of conversation ids (`queue:waiting`, changed atomically, so instances
+ * sharing a store never drop each other's entries) and one record per entry
+ * (`queue-item:<conversation id>`); the order is worked out when the queue is read.
  */
-import { KeyedLock } from '../keyed-lock.js';
 import type { Priority } from '../model.js';
 import type { KeyValueStore } from '../store/key-value.js';
 
@@ -14,28 +17,26 @@ export interface QueueItem {
   since: string;
 }
 
-const KEY = 'queue:waiting';
+const SET = 'queue:waiting';
 const RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2 };
 
 export class WaitingQueue {
   readonly #kv: KeyValueStore;
-  readonly #lock = new KeyedLock();
 
   constructor(kv: KeyValueStore) {
     this.#kv = kv;
   }
 
   /** Adds (or re-ranks) a conversation; returns its 1-based place in the queue. */
-  add(item: QueueItem): Promise<number> {
-    return this.#change((items) => {
-      const rest = items.filter((i) => i.conversationId !== item.conversationId);
-      const next = [...rest, item].sort(compare);
-      return [next, next.findIndex((i) => i.conversationId === item.conversationId) + 1];
-    });
+  async add(item: QueueItem): Promise<number> {
+    await this.#kv.set(itemKey(item.conversationId), item);
+    await this.#kv.addMember(SET, item.conversationId);
+    return (await this.position(item.conversationId)) ?? 1;
   }
 
-  remove(conversationId: string): Promise<void> {
-    return this.#change((items) => [items.filter((i) => i.conversationId !== conversationId), undefined]);
+  async remove(conversationId: string): Promise<void> {
+    await this.#kv.removeMember(SET, conversationId);
+    await this.#kv.delete(itemKey(conversationId));
   }
 
   /** 1-based place, or undefined when the conversation is not waiting. */
@@ -45,16 +46,14 @@ export class WaitingQueue {
   }
 
   async list(): Promise<QueueItem[]> {
-    return (await this.#kv.get<QueueItem[]>(KEY)) ?? [];
+    const ids = await this.#kv.members(SET);
+    const items = await this.#kv.getMany<QueueItem>(ids.map(itemKey));
+    return items.filter((item): item is QueueItem => item !== undefined).sort(compare);
   }
+}
 
-  #change<T>(update: (items: QueueItem[]) => [QueueItem[], T]): Promise<T> {
-    return this.#lock.run(KEY, async () => {
-      const [next, result] = update(await this.list());
-      await this.#kv.set(KEY, next);
-      return result;
-    });
-  }
+function itemKey(conversationId: string): string {
+  return `queue-item:${conversationId}`;
 }
 
 function compare(a: QueueItem, b: QueueItem): number {

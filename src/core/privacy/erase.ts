@@ -9,6 +9,7 @@
  * surveys.ts. Set-if-absent keys (dedupe marks, claims) cannot be deleted and expire by themselves;
  * they hold ids, never what anyone wrote.
  */
+import { WaitingQueue } from '../desk/waiting-queue.js';
 import { extractContactDetails } from '../identity/contact-details.js';
 import { addressKey, type Conversation, type Customer, isId, type Message } from '../model.js';
 import type { ConversationStore } from '../store/conversation-store.js';
@@ -122,9 +123,6 @@ export async function eraseConversation(
     erased.push(`opened-on:${day} (1 entry removed)`);
   }
   erased.push(
-    ...(await editList<{ conversationId: string }>(target, 'queue:waiting', (i) =>
-      notThis(i.conversationId),
-    )),
     ...(await editList<{ conversationId: string }>(target, 'follow-ups', (i) => notThis(i.conversationId))),
     ...(await editList<string>(target, `conversations-of:${conversation.customerId}`, notThis)),
   );
@@ -134,6 +132,11 @@ export async function eraseConversation(
         notThis(g.conversationId),
       )),
     );
+  }
+  const queue = new WaitingQueue(target.kv);
+  if ((await queue.position(id)) !== undefined) {
+    if (!target.dryRun) await queue.remove(id);
+    erased.push('queue:waiting (1 entry removed)', `queue-item:${id}`);
   }
   if (!target.dryRun) await conversations.openIds.remove(id);
   erased.push(...(await remove(target, `conversation:${id}`)));

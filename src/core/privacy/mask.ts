@@ -26,7 +26,13 @@ export interface ExtraPattern {
 
 const AGENT_RULES: Rule[] = [
   // ASCII only: Chinese text runs into an address without a space (邮箱li.lei@example.com).
-  { label: 'email', pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
+  // Matched only from the start of a run, with RFC 5321's length limits, so a long run of letters
+  // is scanned once (an unanchored `+` rescanned it from every position: quadratic).
+  {
+    label: 'email',
+    pattern:
+      /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,63}(?![A-Za-z])/g,
+  },
   // Mainland China mobile numbers (1[3-9] + 9 digits), with or without +86 / 0086, 138 0013 8000 style.
   { label: 'phone', pattern: /(?<![\d+])(?:(?:\+|00)86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)/g },
   // Resident ID (GB 11643-1999): 17 digits and a check character, digit or X.

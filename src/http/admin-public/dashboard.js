@@ -25,7 +25,7 @@
     if (response.status === 401) throw new Refused('That token was refused.');
     if (response.status === 503) {
       const body = await response.json().catch(() => ({}));
-      if (body.error === 'admin_disabled')
+      if (body.error?.code === 'admin_disabled')
         throw new Refused('The admin API is off: set ADMIN_TOKEN on the server.');
     }
     if (response.status === 404) return undefined;
