@@ -80,4 +80,32 @@ describe('order tracking on Telegram', () => {
     expect(card).toContain('Looked up:');
     expect(card).toContain('order.track via orders: order_id=A1234567 → found (HTTP 200)');
   });
+
+  it('checks a refund over several messages', async () => {
+    nock(ORDERS)
+      .get('/orders/A7654321/refund')
+      .reply(200, { status: 'processing', amount: '59.90', currency: 'CNY' });
+    expect(await customerWrites('查询退款进度')).toContain('请告诉我需要查询退款的订单号');
+    expect(await customerWrites('A7654321')).toBe('订单 A7654321 的退款状态：processing，金额 59.90 CNY。');
+  });
+
+  it('offers a person with a button when the order is unknown, the backend fails or times out', async () => {
+    nock(ORDERS).get('/orders/B0000000').reply(404, {});
+    nock(ORDERS).get('/orders/B1111111').times(2).reply(503);
+    nock(ORDERS).get('/orders/B2222222').times(2).delay(4000).reply(200, {});
+    expect(await customerWrites('where is my order B0000000?')).toContain("I couldn't find order B0000000");
+    expect(JSON.stringify(telegram.delivered().at(-1)?.body.reply_markup)).toContain('handoff:request');
+    expect(await customerWrites('where is my order B1111111?')).toContain("I can't reach the order system");
+    expect(await customerWrites('where is my order B2222222?')).toContain("I can't reach the order system");
+  }, 20_000);
+
+  it('stops asking on "never mind", and sends only the validated value of an injection attempt', async () => {
+    nock(ORDERS).get('/orders/A1234567').reply(200, { id: 'A1234567', status: 'delivered' });
+    await customerWrites('track my order');
+    expect(await customerWrites('never mind')).toBe(
+      "OK, I've stopped the look-up. Is there anything else I can help with?",
+    );
+    await customerWrites('track my order');
+    expect(await customerWrites('../admin?token=1 A1234567@evil.test')).toBe('Order A1234567 is delivered.');
+  });
 });

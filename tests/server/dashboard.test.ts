@@ -85,7 +85,10 @@ describe.skipIf(!hasChromium)('admin dashboard in a browser', () => {
     await page.fill('#token', 'not-the-right-token-at-all');
     await page.press('#token', 'Enter');
     await expect.poll(() => page.locator('#login-error').textContent()).toContain('refused');
-    // The 401 itself is logged by Chromium as a failed resource load; that is the test's doing.
+    // Each refused API call (the page asks several at once) is logged by Chromium as a failed
+    // resource load; that is the test's doing. Cleared once they have all come back.
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(250);
     problems.length = 0;
 
     await page.fill('#token', TOKEN);

@@ -35,12 +35,14 @@ import { relaySlackFiles } from './file-relay.js';
 import type { ParseContext, SlackIdentity } from './parse.js';
 import { escapeMrkdwn } from './render.js';
 import type { SlackReceipt } from './routes.js';
+import type { TokenHealth } from './token-health.js';
 
 export interface SlackDeskOptions {
   context: ChannelContext;
   /** The Slack channel's client and chain: one bot, one set of rate limits. */
   client: WebClient;
   chain: OutboundChain;
+  token: TokenHealth;
   agentChannel: string;
   /** Where unclaimed conversations are escalated (e.g. a supervisors' channel); the agents' channel when unset. */
   escalationChannel?: string;
@@ -80,6 +82,8 @@ export class SlackDesk implements AgentDesk {
 
   health(): ChannelHealth {
     if (!this.#handler || !this.#options.identity()) return { state: 'starting' };
+    const refused = this.#options.token.problem();
+    if (refused) return { state: 'down', detail: refused };
     return { state: 'up', detail: `agents' channel ${this.#options.agentChannel}` };
   }
 
@@ -91,7 +95,7 @@ export class SlackDesk implements AgentDesk {
       channelPacing(channel),
       standIn(card.conversationId, content.text),
       async () => {
-        const sent = await call(() =>
+        const sent = await call(this.#options.token, () =>
           this.#options.client.chat.postMessage({ channel, ...slackContent(content), ...NO_UNFURL }),
         );
         ts = sent.ts;
@@ -117,7 +121,7 @@ export class SlackDesk implements AgentDesk {
       { ...channelPacing(thread.channelId), threadId: `card-${ts}` },
       standIn(card.conversationId, content.text),
       async () => {
-        await call(() =>
+        await call(this.#options.token, () =>
           this.#options.client.chat.update({ channel: thread.channelId, ts, ...slackContent(content) }),
         );
       },
@@ -131,7 +135,7 @@ export class SlackDesk implements AgentDesk {
       channelPacing(channel),
       standIn(card.conversationId, content.text),
       async () => {
-        await call(() =>
+        await call(this.#options.token, () =>
           this.#options.client.chat.postMessage({
             channel,
             ...slackContent(content),
@@ -145,7 +149,7 @@ export class SlackDesk implements AgentDesk {
   async announce(text: string): Promise<void> {
     const channel = this.#options.agentChannel;
     void this.#options.chain.enqueue(channelPacing(channel), standIn('announce', text), async () => {
-      await call(() =>
+      await call(this.#options.token, () =>
         this.#options.client.chat.postMessage({ channel, text: escapeMrkdwn(text), ...NO_UNFURL }),
       );
     });
@@ -249,7 +253,7 @@ export class SlackDesk implements AgentDesk {
       channelPacing(thread.channelId),
       standIn(`thread:${thread.threadId}`, message.text),
       async () => {
-        await call(() =>
+        await call(this.#options.token, () =>
           this.#options.client.chat.postMessage({
             channel: thread.channelId,
             thread_ts: thread.threadId,
@@ -268,7 +272,7 @@ export class SlackDesk implements AgentDesk {
       { ...channelPacing(input.channel), threadId: `ephemeral-${input.user}` },
       standIn(`thread:${input.threadTs}`, text),
       async () => {
-        await call(() =>
+        await call(this.#options.token, () =>
           this.#options.client.chat.postEphemeral({
             channel: input.channel,
             user: input.user,
@@ -322,10 +326,14 @@ function slackContent(message: DeskMessage): { text: string; blocks?: never[] } 
   return { text: message.text, ...(message.blocks ? { blocks: message.blocks as never[] } : {}) };
 }
 
-async function call<T>(request: () => Promise<T>): Promise<T> {
+/** One Web API call, its failure made a DeliveryError for the chain, the token's state noted. */
+async function call<T>(token: TokenHealth, request: () => Promise<T>): Promise<T> {
   try {
-    return await request();
+    const result = await request();
+    token.accepted();
+    return result;
   } catch (error) {
+    token.failed(error);
     throw toDeliveryError(error);
   }
 }

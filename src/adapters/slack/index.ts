@@ -26,6 +26,7 @@ import { MAX_TEXT_LENGTH, renderOutbound, type SlackPost } from './render.js';
 import { type SlackInboundReceiver, type SlackReceipt, slackRoutes } from './routes.js';
 import { slackLogger } from './sdk-logger.js';
 import { connectSocketMode } from './socket-mode.js';
+import { TokenHealth } from './token-health.js';
 
 /**
  * chat.postMessage allows about one message per second per channel, with short bursts
@@ -47,6 +48,8 @@ const FLUSH_ON_STOP_MS = 10_000;
 export interface SlackApi {
   client: WebClient;
   chain: OutboundChain;
+  /** Shared by the channel and the desk: one bot token. */
+  token: TokenHealth;
 }
 
 export function createSlackApi(context: ChannelContext): SlackApi {
@@ -62,7 +65,7 @@ export function createSlackApi(context: ChannelContext): SlackApi {
     allowAbsoluteUrls: false,
     timeout: API_TIMEOUT_MS,
   });
-  return { client, chain: context.outbound(SLACK_DELIVERY_POLICY) };
+  return { client, chain: context.outbound(SLACK_DELIVERY_POLICY), token: new TokenHealth() };
 }
 
 /** The part of the agent desk the channel hands the agent channel's payloads to. */
@@ -82,6 +85,7 @@ export class SlackChannel implements Channel, SlackInboundReceiver {
   };
   readonly #context: ChannelContext;
   readonly #client: WebClient;
+  readonly #token: TokenHealth;
   readonly #chain: OutboundChain;
   #identity: SlackIdentity | undefined;
   #handler: InboundHandler | undefined;
@@ -92,6 +96,7 @@ export class SlackChannel implements Channel, SlackInboundReceiver {
   constructor(context: ChannelContext, api: SlackApi = createSlackApi(context)) {
     this.#context = context;
     this.#client = api.client;
+    this.#token = api.token;
     this.#chain = api.chain;
   }
 
@@ -147,6 +152,8 @@ export class SlackChannel implements Channel, SlackInboundReceiver {
 
   health(): ChannelHealth {
     if (!this.#identity) return { state: 'starting' };
+    const refused = this.#token.problem();
+    if (refused) return { state: 'down', detail: refused };
     if (this.#socket && !this.#socketConnected) return { state: 'down', detail: 'Socket Mode disconnected' };
     return {
       state: 'up',
@@ -203,7 +210,9 @@ export class SlackChannel implements Channel, SlackInboundReceiver {
         ...(post.blocks ? { blocks: post.blocks } : {}),
         ...(address.threadId ? { thread_ts: address.threadId } : {}),
       });
+      this.#token.accepted();
     } catch (error) {
+      this.#token.failed(error);
       throw toDeliveryError(error);
     }
   }

@@ -357,6 +357,19 @@ describe('Slack channel: sending', () => {
     expect(api.calls.filter((call) => call.method === 'chat.postMessage' && !call.ok)).toHaveLength(1);
   });
 
+  it('reports itself down when Slack refuses the bot token, and up again once a post goes through', async () => {
+    const conversationId = await openConversation();
+    const [, answer] = await transcript(address);
+    if (!answer) throw new Error('no answer stored');
+    const slack = server.channels.get('slack');
+    api.failNext(200, { ok: false, error: 'token_revoked' });
+    await slack?.send(address, { ...outbound(conversationId, 'hello'), id: answer.id, seq: answer.seq });
+    await vi.waitFor(() => expect(slack?.health()).toMatchObject({ state: 'down' }), WAIT);
+    expect(slack?.health().detail).toContain('Slack refused the bot token (token_revoked)');
+    await slack?.send(address, { ...outbound(conversationId, 'again'), id: answer.id, seq: answer.seq });
+    await vi.waitFor(() => expect(slack?.health()).toMatchObject({ state: 'up' }), WAIT);
+  });
+
   it('splits a message over 40,000 characters into posts sent in order', async () => {
     const conversationId = await openConversation();
     const text = `${'a'.repeat(39_999)} ${'b'.repeat(100)}`;
