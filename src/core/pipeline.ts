@@ -39,6 +39,7 @@ import {
 import { maskPersonalData } from './privacy/mask.js';
 import { PAYLOAD_HANDOFF, PAYLOAD_KB_PREFIX, type ReplyName, reply } from './replies.js';
 import { type Decision, decide, isKnowledgeGap, type RoutingSettings, understand } from './route.js';
+import { Bursts } from './routing/bursts.js';
 import { readMood } from './routing/sentiment.js';
 import type { ConversationStore } from './store/conversation-store.js';
 import type { KeyValueStore } from './store/key-value.js';
@@ -103,6 +104,7 @@ export class Pipeline implements InboundHandler {
   readonly #lock: Lock;
   readonly #messenger: Messenger;
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #bursts = new Bursts();
 
   constructor(deps: PipelineDeps) {
     this.#deps = deps;
@@ -131,31 +133,37 @@ export class Pipeline implements InboundHandler {
       fail(error);
       return;
     }
-    await this.#lock.run(chat, async () => {
-      let recorded: Recorded;
-      let survey: Conversation | undefined;
-      try {
-        const earlier = claim.first
-          ? undefined
-          : await this.#deps.kv.get<RecordedClaim>(recordedKey(inbound));
-        if (earlier) {
-          ack({ status: 'duplicate', ...earlier });
+    // Counted until answered, so a fragment knows whether the customer's next message is queued.
+    this.#bursts.arrived(chat);
+    try {
+      await this.#lock.run(chat, async () => {
+        let recorded: Recorded;
+        let survey: Conversation | undefined;
+        try {
+          const earlier = claim.first
+            ? undefined
+            : await this.#deps.kv.get<RecordedClaim>(recordedKey(inbound));
+          if (earlier) {
+            ack({ status: 'duplicate', ...earlier });
+            return;
+          }
+          if (inbound.change) {
+            ack(await this.#applyChange(inbound, inbound.change));
+            return;
+          }
+          survey = await this.#deps.surveys?.claim(inbound);
+          recorded = await this.#record(inbound, claim, survey);
+        } catch (error) {
+          fail(error);
           return;
         }
-        if (inbound.change) {
-          ack(await this.#applyChange(inbound, inbound.change));
-          return;
-        }
-        survey = await this.#deps.surveys?.claim(inbound);
-        recorded = await this.#record(inbound, claim, survey);
-      } catch (error) {
-        fail(error);
-        return;
-      }
-      ack({ status: 'accepted', messageId: recorded.message.id, conversationId: recorded.conversation.id });
-      if (survey) await this.#deps.surveys?.answer(inbound, recorded.conversation);
-      else await this.#answer(inbound, recorded);
-    });
+        ack({ status: 'accepted', messageId: recorded.message.id, conversationId: recorded.conversation.id });
+        if (survey) await this.#deps.surveys?.answer(inbound, recorded.conversation);
+        else await this.#answer(inbound, recorded);
+      });
+    } finally {
+      this.#bursts.answered(chat);
+    }
   }
 
   /** Resolves when every message received so far has been answered (graceful shutdown). */
@@ -267,11 +275,17 @@ export class Pipeline implements InboundHandler {
   }
 
   /** Understand, route, respond. Never throws: a failure here hands the customer to a person. */
-  async #answer(inbound: InboundMessage, { conversation, message, repeated }: Recorded): Promise<void> {
-    const { logger, settings } = this.#deps;
-    await this.#linkContacts(conversation, inbound);
+  async #answer(received: InboundMessage, { conversation, message, repeated }: Recorded): Promise<void> {
+    const { logger, settings, clock } = this.#deps;
+    await this.#linkContacts(conversation, received);
     // Asked before routing: a waiting customer asking about their ticket gets an answer, not silence.
-    if (conversation.status !== 'agent' && (await this.#answerTicketStatus(conversation, inbound))) return;
+    if (conversation.status !== 'agent' && (await this.#answerTicketStatus(conversation, received))) return;
+    const chat = addressKey(received.address);
+    // Fragments of a burst the bot could not answer on their own are understood with this message.
+    const inbound =
+      conversation.status === 'bot' && !received.action && received.text.trim() !== ''
+        ? { ...received, text: this.#bursts.merge(chat, received.text, clock.now()) }
+        : received;
     let decision: Decision;
     let matches: Match[] = [];
     try {
@@ -294,6 +308,7 @@ export class Pipeline implements InboundHandler {
         mood: readMood(inbound.text),
         repeated,
       });
+      if (isKnowledgeGap(decision) && this.#carryFragment(chat, inbound, conversation)) return;
       if (isKnowledgeGap(decision)) await this.#logGap(conversation, inbound, matches);
     } catch (error) {
       logger.error({ err: error, conversationId: conversation.id }, 'understanding failed; handing off');
@@ -308,13 +323,24 @@ export class Pipeline implements InboundHandler {
       'routed',
     );
     try {
-      await this.#respond(conversation, decision, matches, message);
+      await this.#respond(conversation, decision, matches, message, inbound.text);
     } catch (error) {
       logger.error(
         { err: error, conversationId: conversation.id, decision: decision.kind },
         'responding failed',
       );
     }
+  }
+
+  /**
+   * A message the bot cannot answer, with the customer's next message already queued: most likely
+   * half a sentence. It is carried into that message instead of getting "did you mean…?" now.
+   */
+  #carryFragment(chat: string, inbound: InboundMessage, conversation: Conversation): boolean {
+    if (inbound.action || !this.#bursts.laterWaiting(chat)) return false;
+    if (!this.#bursts.carry(chat, inbound.text, this.#deps.clock.now())) return false;
+    this.#deps.logger.info({ conversationId: conversation.id }, 'burst: understood with the next message');
+    return true;
   }
 
   /**
@@ -375,11 +401,13 @@ export class Pipeline implements InboundHandler {
     });
   }
 
+  /** `text`: the message as understood (with a burst's earlier fragments). */
   async #respond(
     conversation: Conversation,
     decision: Decision,
     matches: Match[],
     message: Message,
+    text: string,
   ): Promise<void> {
     const locale = conversation.locale;
     switch (decision.kind) {
@@ -394,7 +422,7 @@ export class Pipeline implements InboundHandler {
         const { actions } = this.#deps;
         if (actions?.handles(decision.match.entry)) {
           const customer = await this.#deps.conversations.getCustomer(conversation.customerId);
-          const step = await actions.start(conversation, decision.match.entry, message.text, customer);
+          const step = await actions.start(conversation, decision.match.entry, text, customer);
           await this.#takeStep(conversation, step, matches);
           return;
         }

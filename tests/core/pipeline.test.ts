@@ -200,6 +200,25 @@ describe('pipeline', () => {
     );
   });
 
+  it('understands half a sentence with the message queued right behind it: one answer, nothing lost', async () => {
+    // Alone, "hmm so I need help with" matches nothing and would go to a person.
+    const burst = ['hmm so I need help with', 'track my order'];
+    await Promise.all(burst.map((text) => pipeline.receive(inbound(text))));
+    await pipeline.drain();
+    const messages = await transcript();
+    expect(messages.filter((m) => m.role === 'customer').map((m) => m.text)).toEqual(burst);
+    const answers = messages.filter((m) => m.role === 'bot');
+    expect(answers.map((m) => m.kbEntryId)).toEqual(['order.track']);
+    expect(logs.some((line) => line.msg === 'burst: understood with the next message')).toBe(true);
+  });
+
+  it('answers the same half sentence on its own when nothing follows it', async () => {
+    await chat('hmm so I need help with');
+    const answers = (await transcript()).filter((m) => m.role === 'bot');
+    expect(answers).toHaveLength(1);
+    expect(answers[0]?.kbEntryId).toBeUndefined();
+  });
+
   it('keeps chats apart: another chat is not held up by a slow one', async () => {
     channel.delayMs = 200;
     const slow = pipeline.receive(inbound('where is my parcel?'));
