@@ -1,8 +1,8 @@
 /**
  * Follow-up tickets: a low CSAT score must reach a person. The conversation gets a `followUp`
  * with a ticket number of its own, the agents' thread gets an alert (a thread is opened with a
- * card when the bot handled the conversation alone), and the ticket is listed under `follow-ups`
- * for the admin API. Follow-ups are not worked in Switchboard yet: an agent contacts the customer
+ * card when the bot handled the conversation alone), and the conversation is listed in the
+ * `follow-ups` store set (atomic, so instances sharing a store never drop each other's). Follow-ups are not worked in Switchboard yet: an agent contacts the customer
  * from the thread.
  */
 import { type Clock, isoNow } from '../clock.js';
@@ -10,7 +10,6 @@ import { renderSummary } from '../closing/summary.js';
 import type { AgentDesk } from '../desk/agent-desk.js';
 import { threadOf } from '../desk/desk-service.js';
 import { allocateTicket } from '../desk/tickets.js';
-import { KeyedLock } from '../keyed-lock.js';
 import type { Logger } from '../logger.js';
 import type { Conversation, FollowUp } from '../model.js';
 import type { ConversationStore } from '../store/conversation-store.js';
@@ -38,13 +37,10 @@ export interface FollowUpsDeps {
   logger: Logger;
 }
 
-const LIST_KEY = 'follow-ups';
-/** The newest this many stay listed; each conversation keeps its own `followUp` regardless. */
-const LIST_LIMIT = 10_000;
+const SET = 'follow-ups';
 
 export class FollowUps {
   readonly #deps: FollowUpsDeps;
-  readonly #listLock = new KeyedLock();
 
   constructor(deps: FollowUpsDeps) {
     this.#deps = deps;
@@ -60,12 +56,7 @@ export class FollowUps {
       openedAt: isoNow(clock),
     };
     let updated = await conversations.updateConversation(conversation, { followUp });
-    await this.#list({
-      ticket: followUp.ticket,
-      conversationId: conversation.id,
-      score,
-      openedAt: followUp.openedAt,
-    });
+    await kv.addMember(SET, conversation.id);
     logger.warn(
       { conversationId: conversation.id, score, ticket: followUp.ticket },
       'low CSAT score: follow-up ticket opened',
@@ -89,17 +80,23 @@ export class FollowUps {
     );
   }
 
-  /** Follow-ups opened, oldest first. */
+  /** Follow-ups opened, oldest first, as each conversation records its own. */
   async list(): Promise<FollowUpEntry[]> {
-    return (await this.#deps.kv.get<FollowUpEntry[]>(LIST_KEY)) ?? [];
-  }
-
-  // In-process lock only, like the open-conversation index: cross-instance atomicity is issue 7's.
-  #list(entry: FollowUpEntry): Promise<void> {
-    return this.#listLock.run(LIST_KEY, async () => {
-      const listed = await this.list();
-      await this.#deps.kv.set(LIST_KEY, [...listed, entry].slice(-LIST_LIMIT));
-    });
+    const { kv, conversations } = this.#deps;
+    const ids = await kv.members(SET);
+    const found = await Promise.all(ids.map((id) => conversations.getConversation(id)));
+    return found.flatMap((conversation) =>
+      conversation?.followUp
+        ? [
+            {
+              ticket: conversation.followUp.ticket,
+              conversationId: conversation.id,
+              score: conversation.followUp.score,
+              openedAt: conversation.followUp.openedAt,
+            },
+          ]
+        : [],
+    );
   }
 
   async #post(conversation: Conversation, text: string): Promise<void> {
@@ -115,4 +112,15 @@ export class FollowUps {
       );
     }
   }
+}
+
+/** Takes an erased conversation off the follow-up list; true when it was on it. */
+export async function forgetFollowUp(
+  kv: KeyValueStore,
+  conversationId: string,
+  dryRun = false,
+): Promise<boolean> {
+  const listed = (await kv.members(SET)).includes(conversationId);
+  if (listed && !dryRun) await kv.removeMember(SET, conversationId);
+  return listed;
 }

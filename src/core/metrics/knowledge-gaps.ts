@@ -1,10 +1,12 @@
 /**
  * Questions the knowledge base could not answer (the pipeline's knowledge gaps), kept for the
- * gaps report: one list per UTC day (`gaps-on:<yyyy-mm-dd>`), because the store cannot list keys.
+ * gaps report: a store set per UTC day (`gaps-on:<yyyy-mm-dd>`, ids, changed atomically so
+ * instances sharing a store never drop each other's) and one record per gap (`gap:<id>`), because
+ * the store cannot list keys.
  * Texts arrive masked (src/core/privacy/mask.ts): the report is read by admins, not agents.
  */
+import { randomUUID } from 'node:crypto';
 import { type Clock, isoNow } from '../clock.js';
-import { KeyedLock } from '../keyed-lock.js';
 import type { Logger } from '../logger.js';
 import type { Platform } from '../model.js';
 import type { KeyValueStore } from '../store/key-value.js';
@@ -22,7 +24,7 @@ export interface KnowledgeGap {
 }
 
 /**
- * A day's list stops growing here: a flood of one unanswerable question (or a spammer) must not
+ * A day's set stops growing here: a flood of one unanswerable question (or a spammer) must not
  * make every later gap rewrite a huge value. A thousand a day is far more than admins read.
  */
 export const GAPS_PER_DAY = 1000;
@@ -33,8 +35,6 @@ export class KnowledgeGaps {
   readonly #kv: KeyValueStore;
   readonly #clock: Clock;
   readonly #logger: Logger;
-  /** Each day's read-modify-write, serialised in this process only (issue 7 shares it across instances). */
-  readonly #lock = new KeyedLock();
 
   constructor(deps: { kv: KeyValueStore; clock: Clock; logger: Logger }) {
     this.#kv = deps.kv;
@@ -47,11 +47,11 @@ export class KnowledgeGaps {
     const at = isoNow(this.#clock);
     const key = gapsKey(at.slice(0, 10));
     try {
-      await this.#lock.run(key, async () => {
-        const gaps = (await this.#kv.get<KnowledgeGap[]>(key)) ?? [];
-        if (gaps.length >= GAPS_PER_DAY) return;
-        await this.#kv.set<KnowledgeGap[]>(key, [...gaps, { ...gap, text: gap.text.slice(0, MAX_TEXT), at }]);
-      });
+      // The cap is checked, not reserved: instances recording at once may pass it by a few.
+      if ((await this.#kv.members(key)).length >= GAPS_PER_DAY) return;
+      const id = randomUUID();
+      await this.#kv.set<KnowledgeGap>(gapKey(id), { ...gap, text: gap.text.slice(0, MAX_TEXT), at });
+      await this.#kv.addMember(key, id);
     } catch (error) {
       this.#logger.error(
         { err: error, conversationId: gap.conversationId },
@@ -62,11 +62,45 @@ export class KnowledgeGaps {
 
   /** Every gap recorded on the days of the range, oldest first. */
   async inRange(range: DayRange): Promise<KnowledgeGap[]> {
-    const days = await this.#kv.getMany<KnowledgeGap[]>(daysOf(range).map(gapsKey));
-    return days.flatMap((gaps) => gaps ?? []);
+    const days = await Promise.all(daysOf(range).map((day) => gapsOn(this.#kv, day)));
+    return days.flatMap((gaps) => gaps.map(([, gap]) => gap));
   }
+}
+
+/** A day's gaps with their ids, oldest first. */
+async function gapsOn(kv: KeyValueStore, day: string): Promise<Array<[string, KnowledgeGap]>> {
+  const ids = await kv.members(gapsKey(day));
+  const gaps = await kv.getMany<KnowledgeGap>(ids.map(gapKey));
+  return ids.flatMap((id, i) => {
+    const gap = gaps[i];
+    return gap ? [[id, gap] as [string, KnowledgeGap]] : [];
+  });
+}
+
+/**
+ * Removes the day's gaps that `drop` selects (retention: all; erasure: one conversation's);
+ * returns how many. With `dryRun` only counts.
+ */
+export async function dropGaps(
+  kv: KeyValueStore,
+  day: string,
+  drop: (gap: KnowledgeGap) => boolean,
+  dryRun = false,
+): Promise<number> {
+  const chosen = (await gapsOn(kv, day)).filter(([, gap]) => drop(gap));
+  if (!dryRun) {
+    for (const [id] of chosen) {
+      await kv.removeMember(gapsKey(day), id);
+      await kv.delete(gapKey(id));
+    }
+  }
+  return chosen.length;
 }
 
 function gapsKey(day: string): string {
   return `gaps-on:${day}`;
+}
+
+function gapKey(id: string): string {
+  return `gap:${id}`;
 }

@@ -9,8 +9,11 @@
  * surveys.ts. Set-if-absent keys (dedupe marks, claims) cannot be deleted and expire by themselves;
  * they hold ids, never what anyone wrote.
  */
+
+import { forgetFollowUp } from '../csat/follow-ups.js';
 import { WaitingQueue } from '../desk/waiting-queue.js';
 import { extractContactDetails } from '../identity/contact-details.js';
+import { dropGaps } from '../metrics/knowledge-gaps.js';
 import { addressKey, type Conversation, type Customer, isId, type Message } from '../model.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { KeyValueStore } from '../store/key-value.js';
@@ -122,17 +125,12 @@ export async function eraseConversation(
     if (!target.dryRun) await conversations.forgetOpenedOn(day, id);
     erased.push(`opened-on:${day} (1 entry removed)`);
   }
-  erased.push(
-    ...(await editList<{ conversationId: string }>(target, 'follow-ups', (i) => notThis(i.conversationId))),
-    ...(await editList<string>(target, `conversations-of:${conversation.customerId}`, notThis)),
-  );
+  erased.push(...(await editList<string>(target, `conversations-of:${conversation.customerId}`, notThis)));
   for (const day of daysBetween(conversation.openedAt, conversation.closedAt)) {
-    erased.push(
-      ...(await editList<{ conversationId: string }>(target, `gaps-on:${day}`, (g) =>
-        notThis(g.conversationId),
-      )),
-    );
+    const dropped = await dropGaps(target.kv, day, (gap) => gap.conversationId === id, target.dryRun);
+    if (dropped > 0) erased.push(`gaps-on:${day} (${dropped} entr${dropped === 1 ? 'y' : 'ies'} removed)`);
   }
+  if (await forgetFollowUp(target.kv, id, target.dryRun)) erased.push('follow-ups (1 entry removed)');
   const queue = new WaitingQueue(target.kv);
   if ((await queue.position(id)) !== undefined) {
     if (!target.dryRun) await queue.remove(id);

@@ -10,8 +10,10 @@
  * still open stays in it. Conversations opened before that index existed are not found: erase
  * their customers with `npm run admin -- erase-customer`.
  */
+
 import { type Clock, isoNow } from '../clock.js';
 import type { Logger } from '../logger.js';
+import { dropGaps } from '../metrics/knowledge-gaps.js';
 import { Periodic } from '../periodic.js';
 import { type EraseTarget, eraseConversation, eraseCustomerIfEmpty } from '../privacy/erase.js';
 import type { ConversationStore } from '../store/conversation-store.js';
@@ -71,7 +73,7 @@ export class RetentionPurge {
         const ids = lists[i] ?? [];
         const kept = ids.length === 0 ? 0 : await this.#purgeDay(day, ids, cutoff);
         purged += ids.length - kept;
-        await kv.delete(`gaps-on:${day}`);
+        await dropGaps(kv, day, () => true);
         if (kept > 0) nextDay ??= day;
       }
     }
