@@ -62,7 +62,7 @@ export async function eraseCustomer(target: EraseTarget, customer: Customer): Pr
   ]);
   const conversationIds = new Set<string>();
   for (const id of customerIds) {
-    for (const conversationId of (await kv.get<string[]>(`conversations-of:${id}`)) ?? []) {
+    for (const conversationId of await conversations.conversationIdsFiledUnder(id)) {
       conversationIds.add(conversationId);
     }
   }
@@ -119,13 +119,13 @@ export async function eraseConversation(
   const survey = await kv.get<{ conversationId: string }>(`survey:${addressKey(address)}`);
   if (survey?.conversationId === id) erased.push(...(await remove(target, `survey:${addressKey(address)}`)));
 
-  const notThis = (entryId: string | undefined) => entryId !== id;
   const day = conversation.openedAt.slice(0, 10);
   if ((await conversations.conversationIdsOpenedOn(day)).includes(id)) {
     if (!target.dryRun) await conversations.forgetOpenedOn(day, id);
     erased.push(`opened-on:${day} (1 entry removed)`);
   }
-  erased.push(...(await editList<string>(target, `conversations-of:${conversation.customerId}`, notThis)));
+  if (!target.dryRun) await conversations.unfileConversation(conversation.customerId, id);
+  erased.push(`conversations-of:${conversation.customerId} (1 entry removed)`);
   for (const day of daysBetween(conversation.openedAt, conversation.closedAt)) {
     const dropped = await dropGaps(target.kv, day, (gap) => gap.conversationId === id, target.dryRun);
     if (dropped > 0) erased.push(`gaps-on:${day} (${dropped} entr${dropped === 1 ? 'y' : 'ies'} removed)`);
@@ -151,22 +151,6 @@ export async function eraseCustomerIfEmpty(target: EraseTarget, customerId: stri
 async function remove(target: EraseTarget, key: string): Promise<ErasedKeys> {
   if (!target.dryRun) await target.kv.delete(key);
   return [key];
-}
-
-/** Keeps the entries of a stored list that pass `keep`; a line only when something went. */
-async function editList<T>(
-  target: EraseTarget,
-  key: string,
-  keep: (entry: T) => boolean,
-): Promise<ErasedKeys> {
-  const list = await target.kv.get<T[]>(key);
-  if (!list) return [];
-  const kept = list.filter(keep);
-  if (kept.length === list.length) return [];
-  if (!target.dryRun) await target.kv.set(key, kept);
-  return [
-    `${key} (${list.length - kept.length} entr${list.length - kept.length === 1 ? 'y' : 'ies'} removed)`,
-  ];
 }
 
 /** UTC days from one timestamp to another (or just the first day), oldest first. */

@@ -8,7 +8,7 @@
  *   conversation:<id>          Conversation
  *   open:<address key>         id of the chat's current, not yet closed conversation
  *   open-conversations         (a set) ids of every conversation not yet closed (src/core/closing/)
- *   conversations-of:<cus id>  ids of the customer's conversations on every channel, oldest first
+ *   conversations-of:<cus id>  (a set) ids of the customer's conversations on every channel
  *   opened-on:<yyyy-mm-dd>     (a set) ids of the conversations opened that UTC day, oldest first
  *                              (metrics, retention)
  *   message:<conv id>:<seq>    Message, seq 1..conversation.messageCount
@@ -140,12 +140,11 @@ export class ConversationStore {
       misses: 0,
       ...(contactName ? { contactName } : {}),
     };
-    const earlier = await this.#conversationIds(customerId);
     await Promise.all([
       this.#kv.set(`conversation:${conversation.id}`, conversation),
       this.#kv.set(`open:${addressKey(address)}`, conversation.id),
       this.openIds.add(conversation.id),
-      this.#kv.set(customerConversationsKey(customerId), [...earlier, conversation.id]),
+      this.#kv.addMember(customerConversationsKey(customerId), conversation.id),
       this.#indexOpenedOn(conversation),
     ]);
     return conversation;
@@ -172,8 +171,43 @@ export class ConversationStore {
     return this.#conversationIds(customer?.id ?? customerId);
   }
 
-  async #conversationIds(customerId: string): Promise<string[]> {
-    return (await this.#kv.get<string[]>(customerConversationsKey(customerId))) ?? [];
+  /**
+   * Ids filed under exactly this customer record (no linking followed), oldest first. A set, so
+   * two conversations opened at once on different channels (or instances) are both kept; stores
+   * written before it existed have a list under the same key, read as well.
+   */
+  async conversationIdsFiledUnder(customerId: string): Promise<string[]> {
+    const key = customerConversationsKey(customerId);
+    const ids = union((await this.#kv.get<string[]>(key)) ?? [], await this.#kv.members(key));
+    return this.#oldestFirst(ids);
+  }
+
+  /**
+   * Takes an erased conversation out of its customer's history, and out of the history of the
+   * customer that one was linked into (a merge files the ids under both).
+   */
+  async unfileConversation(customerId: string, conversationId: string): Promise<void> {
+    const survivor = (await this.getCustomer(customerId))?.id ?? customerId;
+    for (const owner of new Set([customerId, survivor])) {
+      const key = customerConversationsKey(owner);
+      await this.#kv.removeMember(key, conversationId);
+      const legacy = await this.#kv.get<string[]>(key);
+      if (legacy?.includes(conversationId))
+        await this.#kv.set(
+          key,
+          legacy.filter((id) => id !== conversationId),
+        );
+    }
+  }
+
+  #conversationIds(customerId: string): Promise<string[]> {
+    return this.conversationIdsFiledUnder(customerId);
+  }
+
+  async #oldestFirst(ids: string[]): Promise<string[]> {
+    const found = await this.#kv.getMany<Conversation>(ids.map((id) => `conversation:${id}`));
+    const openedAt = new Map(ids.map((id, i) => [id, found[i]?.openedAt ?? '']));
+    return ids.sort((a, b) => (openedAt.get(a) ?? '').localeCompare(openedAt.get(b) ?? ''));
   }
 
   /**
@@ -206,11 +240,12 @@ export class ConversationStore {
           { customerId: from.id, identities: from.identities, via, at: isoNow(this.#clock) },
         ],
       };
-      const history = await this.#mergedHistory(into.id, from.id);
       // Survivor first, the pointers after, the mark last: a merge cut short leaves `from` whole
       // and is completed by the next link, as every step is a union.
       await this.#kv.set(`customer:${into.id}`, survivor);
-      await this.#kv.set(customerConversationsKey(into.id), history);
+      for (const id of await this.#conversationIds(from.id)) {
+        await this.#kv.addMember(customerConversationsKey(into.id), id);
+      }
       await Promise.all(from.identities.map((identity) => this.#kv.set(`identity:${identity}`, into.id)));
       await this.#kv.set<Customer>(`customer:${from.id}`, { ...from, identities: [], mergedInto: into.id });
       return survivor;
@@ -228,14 +263,6 @@ export class ConversationStore {
       await this.#kv.set(`customer:${customer.id}`, updated);
       return updated;
     });
-  }
-
-  /** Both customers' conversation ids in one list, oldest first, as `conversationIdsOf` promises. */
-  async #mergedHistory(intoId: string, fromId: string): Promise<string[]> {
-    const ids = union(await this.#conversationIds(intoId), await this.#conversationIds(fromId));
-    const found = await this.#kv.getMany<Conversation>(ids.map((id) => `conversation:${id}`));
-    const openedAt = new Map(ids.map((id, i) => [id, found[i]?.openedAt ?? '']));
-    return ids.sort((a, b) => (openedAt.get(a) ?? '').localeCompare(openedAt.get(b) ?? ''));
   }
 
   /** Saves changed fields; emits `status` when the status changed. Returns the saved conversation. */
