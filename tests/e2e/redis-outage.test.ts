@@ -7,7 +7,14 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import nock from 'nock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { directMessage, FakeSlackApi, postEvent, SLACK_ENV } from '../adapters/slack/slack-kit.js';
+import {
+  CUSTOMER,
+  DM,
+  directMessage,
+  FakeSlackApi,
+  postEvent,
+  SLACK_ENV,
+} from '../adapters/slack/slack-kit.js';
 import { type RunningSwitchboard, startSwitchboard, tempDir, testConfig } from '../helpers/switchboard.js';
 
 const HAS_REDIS = spawnSync('redis-server', ['--version']).status === 0;
@@ -73,7 +80,7 @@ afterEach(async () => {
 });
 
 describe.skipIf(!HAS_REDIS)('Redis outage', () => {
-  it('answers 503 while Redis is down, and handles the retry once when it is back', async () => {
+  it('answers 503 while Redis is down, handles the retry once when it is back, and never talks over an agent', async () => {
     const api = new FakeSlackApi();
     redis = new PrivateRedis(await freePort());
     await redis.start();
@@ -105,5 +112,37 @@ describe.skipIf(!HAS_REDIS)('Redis outage', () => {
     expect((await postEvent(server, during, { headers: { 'X-Slack-Retry-Num': '2' } })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(api.posts()).toHaveLength(2);
+
+    // A person takes over; Redis goes away again while the customer writes to them.
+    expect(
+      (await postEvent(server, directMessage('I want to talk to a person', { ts: '1767400003.000100' })))
+        .status,
+    ).toBe(200);
+    const conversation = await vi.waitFor(async () => {
+      const open = await server?.conversations.findOpenConversation({
+        channel: 'slack',
+        chatId: DM,
+        userId: CUSTOMER,
+      });
+      if (!open?.agentThread) throw new Error('no agent thread yet');
+      return open;
+    }, WAIT);
+    await server.conversations.updateConversation(conversation, { status: 'agent', assignee: 'U0AGENT001' });
+    // The customer has the handoff reply; from here on only the agent may answer.
+    await vi.waitFor(() => expect(api.posts()).toHaveLength(3), WAIT);
+    await redis.stop();
+    const toAgent = directMessage('are you still there?', { ts: '1767400004.000100' });
+    expect((await postEvent(server, toAgent)).status).toBe(503);
+    await redis.start();
+    await vi.waitFor(async () => {
+      const retried = await postEvent(server as RunningSwitchboard, toAgent, {
+        headers: { 'X-Slack-Retry-Num': '1' },
+      });
+      expect(retried.status).toBe(200);
+    }, WAIT);
+    // The message reaches the agents' thread; the bot never answers over the agent.
+    await vi.waitFor(() => expect(JSON.stringify(api.deskPosts())).toContain('are you still there?'), WAIT);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(api.posts()).toHaveLength(3);
   }, 60_000);
 });
