@@ -7,8 +7,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type PlatformStub, startPlatformStub } from '../../bench/platform-stub.js';
+import type { KeyValueStore } from '../../src/core/store/key-value.js';
+import { openStore } from '../../src/core/store/open-store.js';
 import {
   AGENT_CHANNEL,
   BOT_ID,
@@ -29,6 +32,8 @@ interface Instance {
 }
 
 let stub: PlatformStub;
+/** The processes' store, read directly to know when they have written something. */
+let store: KeyValueStore;
 let instances: Instance[] = [];
 /** Every Web API call in arrival order; the stub's ts for call n is 1700000000.<n>. */
 const calls: Array<{ method: string; body: Record<string, unknown> }> = [];
@@ -76,7 +81,7 @@ function claimPress(cardTs: string, user: string) {
         block_id: 'switchboard_desk',
         text: { type: 'plain_text', text: 'Claim', emoji: true },
         value: 'claim',
-        action_ts: `1767226000.${user.slice(-3)}`,
+        action_ts: `${Math.floor(Date.now() / 1000)}.${randomBytes(3).readUIntBE(0, 3)}`,
       },
     ],
   };
@@ -87,9 +92,15 @@ describe.skipIf(!REDIS_URL)('two server processes on one Redis', () => {
     stub = await startPlatformStub();
     stub.onCall((method, body) => void calls.push({ method, body }));
     // Database 5 keeps these processes' default namespace apart from other users of the server.
-    const store = new URL(REDIS_URL ?? '');
-    store.pathname = '/5';
-    const env = { ...SLACK_ENV, SLACK_API_URL: `${stub.url}/api/`, STORE_URL: store.href };
+    const storeUrl = new URL(REDIS_URL ?? '');
+    storeUrl.pathname = '/5';
+    // The database is this test's alone: start it empty (earlier runs' dedupe claims and threads).
+    const admin = createClient({ url: storeUrl.href });
+    await admin.connect();
+    await admin.flushDb();
+    admin.destroy();
+    store = await openStore(storeUrl.href);
+    const env = { ...SLACK_ENV, SLACK_API_URL: `${stub.url}/api/`, STORE_URL: storeUrl.href };
     instances = await Promise.all([startInstance(env), startInstance(env)]);
   }, 60_000);
 
@@ -97,6 +108,7 @@ describe.skipIf(!REDIS_URL)('two server processes on one Redis', () => {
     for (const instance of instances) instance.process.kill('SIGTERM');
     await Promise.all(instances.map((i) => new Promise((resolve) => i.process.once('exit', resolve))));
     await stub?.close();
+    await store?.close();
   });
 
   // A DM channel of its own each run: the store outlives the test.
@@ -140,8 +152,11 @@ describe.skipIf(!REDIS_URL)('two server processes on one Redis', () => {
       (c, i) => i >= before && c.method === 'chat.postMessage' && c.body.channel === AGENT_CHANNEL,
     );
     const cardTs = `1700000000.${String(cardIndex + 1).padStart(6, '0')}`;
-    // The thread is stored once the card's post returned: give it a moment.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The thread is stored once the card's post returned: wait until the shared store has it.
+    await vi.waitFor(
+      async () => expect(await store.get(`thread:slack:${AGENT_CHANNEL}:${cardTs}`)).toBeDefined(),
+      WAIT,
+    );
     const presses = await Promise.all([
       postInteraction(asServer(first), claimPress(cardTs, 'U0AGENT001')),
       postInteraction(asServer(second), claimPress(cardTs, 'U0AGENT002')),
