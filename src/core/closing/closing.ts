@@ -6,7 +6,7 @@
 import { localize } from '../../knowledge/localize.js';
 import type { KnowledgeSource } from '../../knowledge/types.js';
 import type { AgentDesk } from '../desk/agent-desk.js';
-import { threadOf } from '../desk/desk-service.js';
+import { noteInThread } from '../desk/desk-service.js';
 import type { Logger } from '../logger.js';
 import type { Conversation, Locale } from '../model.js';
 import type { ConversationStore } from '../store/conversation-store.js';
@@ -82,17 +82,7 @@ export class Closing {
     return updated;
   }
 
-  async #post(conversation: Conversation, text: string): Promise<void> {
-    const desk = this.#deps.desk();
-    const thread = threadOf(conversation);
-    if (!desk || !thread) return;
-    try {
-      await desk.post(thread, { kind: 'system', text, attachments: [] });
-    } catch (error) {
-      this.#deps.logger.error(
-        { err: error, conversationId: conversation.id },
-        'posting the summary to the agent thread failed',
-      );
-    }
+  #post(conversation: Conversation, text: string): Promise<void> {
+    return noteInThread(this.#deps.desk(), conversation, text, this.#deps.logger);
   }
 }

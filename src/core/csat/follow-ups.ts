@@ -8,7 +8,7 @@
 import { type Clock, isoNow } from '../clock.js';
 import { renderSummary } from '../closing/summary.js';
 import type { AgentDesk } from '../desk/agent-desk.js';
-import { threadOf } from '../desk/desk-service.js';
+import { noteInThread, threadOf } from '../desk/desk-service.js';
 import { allocateTicket } from '../desk/tickets.js';
 import type { Logger } from '../logger.js';
 import type { Conversation, FollowUp } from '../model.js';
@@ -99,18 +99,8 @@ export class FollowUps {
     );
   }
 
-  async #post(conversation: Conversation, text: string): Promise<void> {
-    const desk = this.#deps.desk();
-    const thread = threadOf(conversation);
-    if (!desk || !thread) return;
-    try {
-      await desk.post(thread, { kind: 'system', text, attachments: [] });
-    } catch (error) {
-      this.#deps.logger.error(
-        { err: error, conversationId: conversation.id },
-        'posting the follow-up to the agent thread failed',
-      );
-    }
+  #post(conversation: Conversation, text: string): Promise<void> {
+    return noteInThread(this.#deps.desk(), conversation, text, this.#deps.logger);
   }
 }
 

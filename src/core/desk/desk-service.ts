@@ -410,6 +410,28 @@ export function threadOf(conversation: Conversation): ThreadRef | undefined {
   return thread?.desk && thread.channelId && thread.threadId ? thread : undefined;
 }
 
+/**
+ * A system note in the conversation's agent thread, when there is a desk and a thread. Never
+ * throws: the note is a courtesy to agents, the caller's work is done either way.
+ */
+export async function noteInThread(
+  desk: AgentDesk | undefined,
+  conversation: Conversation,
+  text: string,
+  logger: Logger,
+): Promise<void> {
+  const thread = threadOf(conversation);
+  if (!desk || !thread) return;
+  try {
+    await desk.post(thread, { kind: 'system', text, attachments: [] });
+  } catch (error) {
+    logger.error(
+      { err: error, conversationId: conversation.id },
+      'posting a note to the agent thread failed',
+    );
+  }
+}
+
 function threadKey(thread: Pick<ThreadRef, 'desk' | 'channelId' | 'threadId'>): string {
   return `thread:${thread.desk}:${thread.channelId}:${thread.threadId}`;
 }
