@@ -352,6 +352,9 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
       frameguard: false,
     }),
   );
+  // Customer traffic first: every request walks the routers in order, and the paths never overlap.
+  app.use(webchat.router());
+  for (const router of channelRouters) app.use(router);
   app.use(healthRoutes({ store, knowledge, channels, desk }));
   app.use(metricsRoutes(metrics));
   app.use(fileRoutes(files));
@@ -359,8 +362,6 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
   app.use(adminQueueRoutes({ ...queueView, adminToken: config.adminToken }));
   app.use(adminDashboardRoutes());
   app.use(adminMetricsRoutes({ adminToken: config.adminToken, metrics, clock }));
-  app.use(webchat.router());
-  for (const router of channelRouters) app.use(router);
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
 

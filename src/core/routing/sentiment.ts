@@ -70,6 +70,9 @@ const ANGER_EN = [
 const URGENT_ZH = ['紧急', '急', '马上', '立刻', '立即', '赶紧', '快点', '尽快', '十万火急'];
 const URGENT_EN = ['urgent', 'urgently', 'asap', 'immediately', 'emergency', 'right now', 'right away'];
 
+const ANGER_EN_WORDS = wholeWords(ANGER_EN);
+const URGENT_EN_WORDS = wholeWords(URGENT_EN);
+
 /** Each cue adds this much; two strong cues make a clearly upset message. */
 const CUE_WEIGHT = 0.4;
 const SHOUT_WEIGHT = 0.3;
@@ -78,11 +81,11 @@ export function readMood(text: string): Mood {
   const lower = text.toLowerCase();
   const angerWords = [
     ...ANGER_ZH.filter((word) => text.includes(word)),
-    ...ANGER_EN.filter((word) => wordIn(lower, word)),
+    ...ANGER_EN_WORDS.filter((cue) => cue.pattern.test(lower)).map((cue) => cue.word),
   ];
   const urgentWords = [
     ...URGENT_ZH.filter((word) => text.includes(word)),
-    ...URGENT_EN.filter((word) => wordIn(lower, word)),
+    ...URGENT_EN_WORDS.filter((cue) => cue.pattern.test(lower)).map((cue) => cue.word),
   ];
   const shouts = [...(/[!！]{3,}/.test(text) ? ['!!!'] : []), ...(isShouting(text) ? ['ALL CAPS'] : [])];
   return {
@@ -92,8 +95,12 @@ export function readMood(text: string): Mood {
   };
 }
 
-function wordIn(lower: string, word: string): boolean {
-  return new RegExp(`(^|[^a-z])${word.replace(/ /g, '\\s+')}($|[^a-z])`).test(lower);
+/** English cues match whole words only ("joke" not in "jokester"); compiled once, not per message. */
+function wholeWords(words: readonly string[]): Array<{ word: string; pattern: RegExp }> {
+  return words.map((word) => ({
+    word,
+    pattern: new RegExp(`(^|[^a-z])${word.replace(/ /g, '\\s+')}($|[^a-z])`),
+  }));
 }
 
 /** Mostly capital letters over a stretch long enough to be shouting, not an acronym. */

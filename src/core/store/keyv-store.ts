@@ -14,20 +14,26 @@ export interface AtomicPrimitives {
   members(set: string): Promise<string[]>;
 }
 
-/** Notices between the processes sharing a store; see KeyValueStore.publish. */
+/**
+ * Notices between the processes sharing a store; see KeyValueStore.publish. A transport that
+ * leaves the process serialises them itself; listeners treat a notice as read-only.
+ */
 export interface PubSub {
-  publish(topic: string, json: string): Promise<void>;
-  subscribe(topic: string, listener: (json: string) => void): Promise<() => Promise<void>>;
+  publish(topic: string, notice: unknown): Promise<void>;
+  subscribe(topic: string, listener: (notice: unknown) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
-/** For a store only this process uses: notices go straight to this process's listeners. */
+/**
+ * For a store only this process uses: notices go straight to this process's listeners, as they
+ * are (no JSON round trip: a web chat answer is published once per message).
+ */
 export function inProcessPubSub(): PubSub {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   return {
-    async publish(topic, json) {
-      emitter.emit(topic, json);
+    async publish(topic, notice) {
+      emitter.emit(topic, notice);
     },
     async subscribe(topic, listener) {
       emitter.on(topic, listener);
@@ -134,15 +140,11 @@ export class KeyvStore implements KeyValueStore {
   }
 
   publish(topic: string, notice: unknown): Promise<void> {
-    return this.#run('publish', () => this.#pubsub.publish(topic, JSON.stringify(notice)));
+    return this.#run('publish', () => this.#pubsub.publish(topic, notice));
   }
 
   subscribe(topic: string, listener: (notice: unknown) => void): Promise<() => Promise<void>> {
-    return this.#run('subscribe', () =>
-      this.#pubsub.subscribe(topic, (json) => {
-        listener(JSON.parse(json));
-      }),
-    );
+    return this.#run('subscribe', () => this.#pubsub.subscribe(topic, listener));
   }
 
   members(set: string): Promise<string[]> {

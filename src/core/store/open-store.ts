@@ -179,8 +179,8 @@ function redisPubSub(
   let subscriber: Promise<ReturnType<typeof newRedisClient>> | undefined;
   const channel = (topic: string) => `${namespace}:notice:${topic}`;
   return {
-    async publish(topic, json) {
-      await client.publish(channel(topic), json);
+    async publish(topic, notice) {
+      await client.publish(channel(topic), JSON.stringify(notice));
     },
     async subscribe(topic, listener) {
       subscriber ??= (async () => {
@@ -190,9 +190,10 @@ function redisPubSub(
         return duplicate;
       })();
       const connection = await subscriber;
-      await connection.subscribe(channel(topic), listener);
+      const onJson = (json: string) => listener(JSON.parse(json));
+      await connection.subscribe(channel(topic), onJson);
       return async () => {
-        await connection.unsubscribe(channel(topic), listener).catch(() => {});
+        await connection.unsubscribe(channel(topic), onJson).catch(() => {});
       };
     },
     async close() {
