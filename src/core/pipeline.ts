@@ -1,17 +1,5 @@
-/**
- * The fixed path of every customer message, whatever the platform:
- *
- *   drop own messages -> dedupe -> lock the conversation -> record      (then the caller is acked)
- *   -> understand -> route -> respond                                    (after the ack)
- *
- * `receive` resolves as soon as the message is recorded, so a webhook can answer the platform
- * quickly; the rest runs under the same per-conversation lock, so one chat's messages are handled
- * in order while other chats proceed in parallel.
- */
-import { answerContext, type ComposedAnswer, composeAnswer } from '../knowledge/answer.js';
-import { localize } from '../knowledge/localize.js';
-import type { KnowledgeBase, KnowledgeEntry, KnowledgeSource, Match } from '../knowledge/types.js';
-import type { ActionOutcome, ActionRunner } from './actions/action-runner.js';
+import type { KnowledgeBase, KnowledgeSource, Match } from '../knowledge/types.js';
+import type { ActionRunner } from './actions/action-runner.js';
 import type { Channel, InboundHandler, Receipt } from './channel.js';
 import type { Clock } from './clock.js';
 import { isoNow } from './clock.js';
@@ -33,11 +21,9 @@ import {
   type Message,
   newId,
   type Platform,
-  type QuickReply,
-  raisePriority,
 } from './model.js';
 import { maskPersonalData } from './privacy/mask.js';
-import { PAYLOAD_HANDOFF, PAYLOAD_KB_PREFIX, type ReplyName, reply } from './replies.js';
+import { Responder } from './responder.js';
 import { type Decision, decide, isKnowledgeGap, type RoutingSettings, understand } from './route.js';
 import { Bursts } from './routing/bursts.js';
 import { readMood } from './routing/sentiment.js';
@@ -102,14 +88,18 @@ interface RecordedClaim {
 export class Pipeline implements InboundHandler {
   readonly #deps: PipelineDeps;
   readonly #lock: Lock;
-  readonly #messenger: Messenger;
+  readonly #responder: Responder;
   readonly #inFlight = new Set<Promise<void>>();
   readonly #bursts = new Bursts();
 
   constructor(deps: PipelineDeps) {
     this.#deps = deps;
     this.#lock = deps.lock ?? new KeyedLock();
-    this.#messenger = deps.messenger ?? new Messenger(deps);
+    this.#responder = new Responder({
+      ...deps,
+      messenger: deps.messenger ?? new Messenger(deps),
+      defaultLocale: deps.settings.defaultLocale,
+    });
   }
 
   receive(inbound: InboundMessage): Promise<Receipt> {
@@ -301,7 +291,7 @@ export class Pipeline implements InboundHandler {
       if (step?.kind === 'pass') {
         conversation = await this.#deps.conversations.updateConversation(conversation, step.changes);
       } else if (step) {
-        await this.#takeStep(conversation, step, matches);
+        await this.#responder.takeStep(conversation, step, matches);
         return;
       }
       decision = decide(conversation, inbound, matches, settings.routing, {
@@ -323,7 +313,7 @@ export class Pipeline implements InboundHandler {
       'routed',
     );
     try {
-      await this.#respond(conversation, decision, matches, message, inbound.text);
+      await this.#responder.respond(conversation, decision, matches, message, inbound.text);
     } catch (error) {
       logger.error(
         { err: error, conversationId: conversation.id, decision: decision.kind },
@@ -370,7 +360,7 @@ export class Pipeline implements InboundHandler {
     if (inbound.action || !this.#deps.handoffs) return false;
     const status = await this.#deps.handoffs.ticketStatus(inbound.text, conversation.locale);
     if (status === undefined) return false;
-    await this.#say(conversation, { text: status, quickReplies: [] });
+    await this.#responder.say(conversation, { text: status, quickReplies: [] });
     return true;
   }
 
@@ -401,175 +391,6 @@ export class Pipeline implements InboundHandler {
     });
   }
 
-  /** `text`: the message as understood (with a burst's earlier fragments). */
-  async #respond(
-    conversation: Conversation,
-    decision: Decision,
-    matches: Match[],
-    message: Message,
-    text: string,
-  ): Promise<void> {
-    const locale = conversation.locale;
-    switch (decision.kind) {
-      case 'hold':
-        // People have it: the bot stays silent and the agents see the message in their thread.
-        await this.#deps.handoffs?.mirror(conversation, message);
-        return;
-      case 'unsupported':
-        await this.#say(conversation, { text: reply('unsupported', locale), quickReplies: [] });
-        return;
-      case 'answer': {
-        const { actions } = this.#deps;
-        if (actions?.handles(decision.match.entry)) {
-          const customer = await this.#deps.conversations.getCustomer(conversation.customerId);
-          const step = await actions.start(conversation, decision.match.entry, text, customer);
-          await this.#takeStep(conversation, step, matches);
-          return;
-        }
-        await this.#answerWith(conversation, decision.match);
-        return;
-      }
-      case 'suggest': {
-        const buttons = decision.matches.map((m) =>
-          entryQuickReply(m.entry, locale, this.#deps.settings.defaultLocale),
-        );
-        buttons.push({ label: reply('talkToPerson', locale), payload: PAYLOAD_HANDOFF });
-        await this.#say(
-          conversation,
-          { text: reply('suggest', locale), quickReplies: buttons },
-          { misses: conversation.misses + 1 },
-        );
-        return;
-      }
-      case 'handoff':
-        await this.#handOff(conversation, decision, matches);
-        return;
-    }
-  }
-
-  async #answerWith(
-    conversation: Conversation,
-    { entry, confidence }: Match,
-    changes: Partial<Conversation> = {},
-  ): Promise<void> {
-    const answer = await this.#compose(conversation, entry);
-    await this.#say(
-      conversation,
-      {
-        text: answer.text,
-        quickReplies: answer.quickReplies.flatMap((id) => this.#entryButton(id, conversation.locale)),
-        kbEntryId: entry.id,
-        confidence,
-      },
-      {
-        ...changes,
-        lastIntent: entry.id,
-        misses: 0,
-        priority: raisePriority(conversation.priority, entry.priority),
-      },
-    );
-  }
-
-  /** What a knowledge action decided (src/core/actions/action-runner.ts): a reply, a handoff or the static answer. */
-  async #takeStep(conversation: Conversation, step: ActionOutcome, matches: Match[]): Promise<void> {
-    const entry = this.#deps.knowledge.current().entries.get(step.entryId);
-    switch (step.kind) {
-      case 'reply': {
-        const locale = conversation.locale;
-        const buttons =
-          step.entryButtons && entry ? entry.quickReplies.flatMap((id) => this.#entryButton(id, locale)) : [];
-        if (step.offerPerson)
-          buttons.push({ label: reply('talkToPerson', locale), payload: PAYLOAD_HANDOFF });
-        await this.#say(
-          conversation,
-          { text: step.text, quickReplies: buttons, kbEntryId: step.entryId },
-          step.changes,
-        );
-        return;
-      }
-      case 'static':
-        if (entry)
-          await this.#answerWith(
-            conversation,
-            { entry, confidence: 1, question: '', similarity: 1 },
-            step.changes,
-          );
-        return;
-      case 'handoff': {
-        const updated = await this.#deps.conversations.updateConversation(conversation, step.changes);
-        await this.#handOff(
-          updated,
-          { kind: 'handoff', cause: 'slot-unfilled', reason: step.reason },
-          matches,
-        );
-        return;
-      }
-    }
-  }
-
-  async #handOff(
-    conversation: Conversation,
-    decision: Extract<Decision, { kind: 'handoff' }>,
-    matches: Match[],
-  ): Promise<void> {
-    const match: Match | undefined = decision.match;
-    const cannedReply: ReplyName = decision.cause === 'non-text' ? 'nonText' : 'handoff';
-    const text = match
-      ? (await this.#compose(conversation, match.entry)).text
-      : reply(cannedReply, conversation.locale);
-    const priority = raisePriority(
-      raisePriority(conversation.priority, match?.entry.priority),
-      decision.priority,
-    );
-    const changes: Partial<Conversation> = { priority, ...(match ? { lastIntent: match.entry.id } : {}) };
-    const scored = match ? { kbEntryId: match.entry.id, confidence: match.confidence } : {};
-    const { handoffs } = this.#deps;
-    if (handoffs) {
-      await handoffs.handOff(
-        conversation,
-        { reason: decision.reason, cause: decision.cause, text, changes, ...scored },
-        matches,
-      );
-      return;
-    }
-    await this.#say(
-      conversation,
-      { text, quickReplies: [], ...scored },
-      {
-        ...changes,
-        status: 'waiting',
-        handedOffAt: isoNow(this.#deps.clock),
-        handoffReason: decision.reason,
-        handoffCause: decision.cause,
-        misses: 0,
-      },
-    );
-  }
-
-  async #say(
-    conversation: Conversation,
-    content: { text: string; quickReplies: QuickReply[]; kbEntryId?: string; confidence?: number },
-    changes: Partial<Conversation> = {},
-  ): Promise<void> {
-    await this.#messenger.say(conversation, { role: 'bot', ...content }, changes);
-  }
-
-  #entryButton(id: string, locale: Locale): QuickReply[] {
-    const entry = this.#deps.knowledge.current().entries.get(id);
-    return entry ? [entryQuickReply(entry, locale, this.#deps.settings.defaultLocale)] : [];
-  }
-
-  /** The entry's answer for this conversation's platform and language, its variables filled in. */
-  async #compose(conversation: Conversation, entry: KnowledgeEntry): Promise<ComposedAnswer> {
-    // One store read per answer, for {{customer.name}} (an admin may have renamed the customer).
-    const customer = await this.#deps.conversations.getCustomer(conversation.customerId);
-    return composeAnswer(
-      entry,
-      this.#deps.knowledge.current(),
-      answerContext(conversation, customer, this.#deps.settings.defaultLocale),
-    );
-  }
-
   #track(work: Promise<unknown>): void {
     const done = work.then(
       () => {},
@@ -587,14 +408,6 @@ export class Pipeline implements InboundHandler {
 function followUpsAfter(conversation: Conversation, knowledge: KnowledgeBase): readonly string[] {
   if (!conversation.lastIntent || conversation.misses > 0) return [];
   return knowledge.entries.get(conversation.lastIntent)?.followUps ?? [];
-}
-
-/** A button for an entry: its title in the locale, else its first question written in that language. */
-function entryQuickReply(entry: KnowledgeEntry, locale: Locale, fallback: Locale): QuickReply {
-  const label = entry.title
-    ? localize(entry.title, locale, fallback)
-    : (entry.questions.find((q) => detectLocale(q) === locale) ?? entry.questions[0] ?? entry.id);
-  return { label, payload: `${PAYLOAD_KB_PREFIX}${entry.id}` };
 }
 
 /** Case, spaces and punctuation folded away: "Where is my parcel?" repeats "where is my parcel". */
