@@ -91,10 +91,17 @@ export class Pipeline implements InboundHandler {
   readonly #responder: Responder;
   readonly #inFlight = new Set<Promise<void>>();
   readonly #bursts = new Bursts();
+  /**
+   * On a store shared by several instances, a repeat of a delivery on another instance may get the
+   * chat's lease before the first delivery does, and record the message itself; the first must then
+   * find it recorded. In one process the first delivery always queues for the lock first.
+   */
+  readonly #claimsRace: boolean;
 
   constructor(deps: PipelineDeps) {
     this.#deps = deps;
     this.#lock = deps.lock ?? new KeyedLock();
+    this.#claimsRace = deps.kv.backend !== 'sqlite';
     this.#responder = new Responder({
       ...deps,
       messenger: deps.messenger ?? new Messenger(deps),
@@ -130,9 +137,10 @@ export class Pipeline implements InboundHandler {
         let recorded: Recorded;
         let survey: Conversation | undefined;
         try {
-          const earlier = claim.first
-            ? undefined
-            : await this.#deps.kv.get<RecordedClaim>(recordedKey(inbound));
+          const earlier =
+            claim.first && !this.#claimsRace
+              ? undefined
+              : await this.#deps.kv.get<RecordedClaim>(recordedKey(inbound));
           if (earlier) {
             ack({ status: 'duplicate', ...earlier });
             return;
@@ -165,6 +173,7 @@ export class Pipeline implements InboundHandler {
    * Claims the delivery atomically. A repeat finds the claim taken; whether it is a true duplicate
    * is decided under the lock, where the first delivery has either recorded the message (duplicate)
    * or failed before recording it (then this repeat records it: nothing the customer wrote is lost).
+   * Across instances the repeat may get the lock first; it records, and the first finds it recorded.
    */
   async #dedupe(inbound: InboundMessage): Promise<Claim> {
     const { created, value } = await this.#deps.kv.setIfAbsent<{ messageId: string }>(

@@ -9,7 +9,7 @@ import type { Channel } from '../../src/core/channel.js';
 import { systemClock } from '../../src/core/clock.js';
 import { StoreUnavailableError } from '../../src/core/errors.js';
 import type { Address, InboundMessage, OutboundMessage, Platform } from '../../src/core/model.js';
-import { Pipeline } from '../../src/core/pipeline.js';
+import { Pipeline, type PipelineDeps } from '../../src/core/pipeline.js';
 import { ConversationStore } from '../../src/core/store/conversation-store.js';
 import type { KeyValueStore } from '../../src/core/store/key-value.js';
 import { openStore } from '../../src/core/store/open-store.js';
@@ -42,6 +42,7 @@ let conversations: ConversationStore;
 let channel: RecordingChannel;
 let wechat: RecordingChannel;
 let pipeline: Pipeline;
+let makePipeline: (overrides?: Partial<PipelineDeps>) => Pipeline;
 /** What the pipeline logged at info level and above, parsed. */
 let logs: Array<Record<string, unknown>>;
 
@@ -53,26 +54,29 @@ beforeEach(async () => {
   channel = new RecordingChannel();
   wechat = new RecordingChannel('wechat');
   logs = [];
-  pipeline = new Pipeline({
-    kv: store,
-    conversations,
-    knowledge,
-    channel: (name) => [channel, wechat].find((c) => c.name === name),
-    clock: systemClock,
-    logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) }),
-    settings: {
-      routing: {
-        answerThreshold: 0.3,
-        suggestThreshold: 0.2,
-        missesBeforeHandoff: 2,
-        angerThreshold: 0.6,
-        urgencyThreshold: 0.4,
-        handoffOnRepeat: true,
+  makePipeline = (overrides = {}) =>
+    new Pipeline({
+      kv: store,
+      conversations,
+      knowledge,
+      channel: (name) => [channel, wechat].find((c) => c.name === name),
+      clock: systemClock,
+      logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) }),
+      settings: {
+        routing: {
+          answerThreshold: 0.3,
+          suggestThreshold: 0.2,
+          missesBeforeHandoff: 2,
+          angerThreshold: 0.6,
+          urgencyThreshold: 0.4,
+          handoffOnRepeat: true,
+        },
+        defaultLocale: 'zh-CN',
+        dedupeTtlMs: 60_000,
       },
-      defaultLocale: 'zh-CN',
-      dedupeTtlMs: 60_000,
-    },
-  });
+      ...overrides,
+    });
+  pipeline = makePipeline();
 });
 
 afterEach(async () => {
@@ -183,6 +187,42 @@ describe('pipeline', () => {
     expect(receipts.filter((r) => r.status === 'accepted')).toHaveLength(1);
     expect(receipts.filter((r) => r.status === 'duplicate')).toHaveLength(4);
     expect(new Set(receipts.map((r) => ('messageId' in r ? r.messageId : '')))).toHaveProperty('size', 1);
+    expect(channel.sent).toHaveLength(1);
+    expect((await transcript()).map((m) => m.role)).toEqual(['customer', 'bot']);
+  });
+
+  it('answers once when, on a shared store, the repeat gets the chat’s lock before the first delivery', async () => {
+    // Two instances: each got one copy; the one holding the first claim reaches the lease last.
+    const shared = new Proxy(store, {
+      get: (target, key) => {
+        if (key === 'backend') return 'redis';
+        const value = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    let repeatDone: () => void = () => {};
+    const repeatFinished = new Promise<void>((resolve) => {
+      repeatDone = resolve;
+    });
+    let calls = 0;
+    const lock = {
+      async run<T>(_key: string, work: () => Promise<T>): Promise<T> {
+        if (++calls === 1) {
+          await repeatFinished;
+          return work();
+        }
+        try {
+          return await work();
+        } finally {
+          repeatDone();
+        }
+      },
+    };
+    const racing = makePipeline({ kv: shared, lock });
+    const message = inbound('where is my parcel?');
+    const receipts = await Promise.all([racing.receive({ ...message }), racing.receive({ ...message })]);
+    await racing.drain();
+    expect(receipts.map((r) => r.status).sort()).toEqual(['accepted', 'duplicate']);
     expect(channel.sent).toHaveLength(1);
     expect((await transcript()).map((m) => m.role)).toEqual(['customer', 'bot']);
   });
