@@ -149,14 +149,22 @@ export async function runClosedLoop<W>(options: LoadOptions<W>): Promise<LoadRes
   };
 }
 
-/** Nearest-rank percentile of ascending `sorted` values; NaN when there are none. */
-/** The figures every load run reports besides its own: errors and where the CPU went. */
+/**
+ * The figures every load run reports besides its own: errors and where the CPU went. `serverCpuMsPerOp`
+ * is server CPU time (all threads) per operation: unlike throughput, it barely moves when other
+ * processes share the machine, so it compares two servers more steadily.
+ */
 export function loadFigures(result: LoadResult) {
+  const cpuMsPerOp =
+    result.serverCpuPct === undefined || result.opsPerSec <= 0
+      ? undefined
+      : (result.serverCpuPct / 100) * (1000 / result.opsPerSec);
   return {
     errors: result.errors,
     ...(Object.keys(result.errorKinds).length > 0 ? { errorKinds: result.errorKinds } : {}),
     serverCpuPct: round(result.serverCpuPct, 0),
     clientCpuPct: round(result.clientCpuPct, 0),
+    ...(cpuMsPerOp === undefined ? {} : { serverCpuMsPerOp: round(cpuMsPerOp, 3) }),
   };
 }
 
@@ -178,6 +186,7 @@ export function messageFigures(
   };
 }
 
+/** Nearest-rank percentile of ascending `sorted` values; NaN when there are none. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.ceil((p / 100) * sorted.length);

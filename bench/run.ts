@@ -74,6 +74,13 @@ async function main(): Promise<number> {
       `ratio     ${ratio} (webchat msgs/s ÷ express req/s; target ≥ ${RATIO_TARGET}: ${ratio >= RATIO_TARGET ? 'met' : 'NOT met'})`,
     );
   }
+  // Throughput swings with whatever else runs on a shared VM; CPU time per operation barely does.
+  const cpuRatio = cpuRatioOf(results);
+  if (cpuRatio !== undefined) {
+    summary.push(
+      `cpu ratio ${cpuRatio} (server CPU per express request ÷ per web chat message: the same comparison, steadier on a busy machine)`,
+    );
+  }
   // The webhook runs against the same ceiling: how much of bare express a platform's route keeps.
   const webhookRatios = Object.fromEntries(
     ['telegramWebhook', 'slackEvents'].flatMap((name) => {
@@ -86,6 +93,7 @@ async function main(): Promise<number> {
   const combined = {
     ...results,
     ...(ratio !== undefined ? { ratio, ratioTarget: RATIO_TARGET } : {}),
+    ...(cpuRatio !== undefined ? { cpuRatio } : {}),
     ...webhookRatios,
     ...(Object.keys(failed).length > 0 ? { failed } : {}),
     machine: { node: process.version, cpus: availableParallelism(), platform: process.platform },
@@ -99,6 +107,13 @@ function ratioOf(results: Record<string, Figures>, name: string): number | undef
   const requests = results.expressBaseline?.reqPerSec;
   if (typeof messages !== 'number' || typeof requests !== 'number' || requests <= 0) return undefined;
   return round(messages / requests, 3) ?? undefined;
+}
+
+function cpuRatioOf(results: Record<string, Figures>): number | undefined {
+  const perMessage = results.webchat?.serverCpuMsPerOp;
+  const perRequest = results.expressBaseline?.serverCpuMsPerOp;
+  if (typeof perMessage !== 'number' || typeof perRequest !== 'number' || perMessage <= 0) return undefined;
+  return round(perRequest / perMessage, 3) ?? undefined;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
