@@ -376,7 +376,7 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
         } else {
           logger.error(
             { problems: status.errors },
-            'knowledge base edit rejected; still serving the last good version',
+            'knowledge base not reloaded (an invalid edit or a missing folder); still serving the last good version',
           );
         }
       },

@@ -3,6 +3,7 @@
  * swaps it in with one assignment, so no request ever sees half of a knowledge base; a failed
  * reload keeps the last good one serving and reports why.
  */
+import { stat } from 'node:fs/promises';
 import type { Clock } from '../core/clock.js';
 import { buildKnowledgeBase } from './build-knowledge-base.js';
 import { lintKnowledge } from './lint.js';
@@ -55,18 +56,21 @@ export class KnowledgeService implements KnowledgeSource {
       return [];
     } catch (error) {
       if (!(error instanceof KnowledgeLoadError)) throw error;
+      const problems = (await isFolder(this.dir)) ? error.problems : [missingFolder(this.dir)];
       this.#status = {
         ...this.#status,
         state: this.#current ? 'stale' : 'failed',
-        errors: error.problems.map(formatProblem),
+        errors: problems.map(formatProblem),
       };
-      return error.problems;
+      return problems;
     }
   }
 
   /**
    * Reloads whenever the folder's files change, a moment after the last change. Reloads never
-   * overlap: an edit made during one is picked up by the next. `onReload` gets each outcome.
+   * overlap: an edit made during one is picked up by the next. `onReload` gets each outcome. A
+   * folder that is deleted is one more outcome (the last good version keeps answering, `stale`, the
+   * folder reported missing); when a folder is back at the path, it is watched and loaded again.
    */
   watch(
     onReload: (problems: KnowledgeProblem[]) => void,
@@ -94,7 +98,7 @@ export class KnowledgeService implements KnowledgeSource {
           }
         });
     };
-    const folder = watchFolder(this.dir, quietMs, run, onError);
+    const folder = watchFolder(this.dir, { quietMs, onChange: run, onError });
     this.#watch = {
       close() {
         stopped = true;
@@ -116,4 +120,21 @@ export class KnowledgeService implements KnowledgeSource {
   status(): KnowledgeStatus {
     return this.#status;
   }
+}
+
+async function isFolder(dir: string): Promise<boolean> {
+  return stat(dir).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
+}
+
+/** Said instead of the folder's read error, which names a system call rather than the cause. */
+function missingFolder(dir: string): KnowledgeProblem {
+  return {
+    file: dir,
+    line: 0,
+    column: 0,
+    message: 'the knowledge folder is missing (deleted, moved away or never created)',
+  };
 }

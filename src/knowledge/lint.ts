@@ -1,18 +1,25 @@
 /**
  * Warnings about a valid knowledge base that will still answer badly: the same question under two
- * entries (the matcher cannot tell them apart), entries with too few example questions (paraphrases
- * will miss), answers missing a locale (those customers get another language), and answers using
- * a {{variable}} nobody defines (it would be sent empty).
+ * entries, also once synonyms are applied (the matcher cannot tell them apart), entries with too
+ * few example questions (paraphrases will miss), answers missing a locale (those customers get
+ * another language), answers using a {{variable}} nobody defines (it would be sent empty), and
+ * synonym groups that do nothing or were merged with another group.
  */
 import { LOCALES } from '../core/model.js';
 import { normalize } from './features.js';
 import type { KnowledgeProblem } from './load.js';
+import { type SynonymTable, synonymKey, synonymTable } from './synonyms.js';
 import { BUILT_IN_VARIABLES, templateVariables } from './templates.js';
-import type { KnowledgeEntry, LoadedKnowledge, LocalizedText } from './types.js';
+import type { KnowledgeEntry, LoadedKnowledge, LocalizedText, SourcePosition } from './types.js';
 
 export const MIN_QUESTIONS = 3;
 
-export function lintKnowledge({ entries, synonyms, variables = {} }: LoadedKnowledge): KnowledgeProblem[] {
+export function lintKnowledge({
+  entries,
+  synonyms,
+  synonymSources = [],
+  variables = {},
+}: LoadedKnowledge): KnowledgeProblem[] {
   const warnings: KnowledgeProblem[] = [];
   const warn = (entry: KnowledgeEntry, message: string) =>
     warnings.push({
@@ -24,14 +31,20 @@ export function lintKnowledge({ entries, synonyms, variables = {} }: LoadedKnowl
     });
 
   const known = new Set<string>([...BUILT_IN_VARIABLES, ...Object.keys(variables)]);
-  const owner = new Map<string, KnowledgeEntry>();
+  const table = synonymTable(synonyms);
+  // Compared as the matcher sees them: 我的物流到哪了 is 我的快递到哪了 when 物流 is a synonym of 快递.
+  const owner = new Map<string, { entry: KnowledgeEntry; question: string }>();
   for (const entry of entries) {
     for (const question of entry.questions) {
-      const key = normalize(question);
+      const key = table.rewrite(question);
       const first = owner.get(key);
-      if (first && first.id !== entry.id)
-        warn(entry, `question "${question}" is also under entry "${first.id}"`);
-      else owner.set(key, entry);
+      if (first && first.entry.id !== entry.id) {
+        const same = normalize(first.question) === normalize(question);
+        warn(
+          entry,
+          `question "${question}" is also under entry "${first.entry.id}"${same ? '' : ` (as "${first.question}", the same once synonyms are applied)`}`,
+        );
+      } else owner.set(key, { entry, question });
     }
     if (entry.questions.length < MIN_QUESTIONS) {
       warn(
@@ -53,7 +66,7 @@ export function lintKnowledge({ entries, synonyms, variables = {} }: LoadedKnowl
       }
     }
   }
-  warnings.push(...lintSynonyms(entries, synonyms));
+  warnings.push(...lintSynonyms(entries, synonyms, synonymSources, table));
   return warnings;
 }
 
@@ -71,30 +84,41 @@ function answerTexts(entry: KnowledgeEntry): Array<[string, string]> {
   ];
 }
 
-/** A synonym group whose words no question uses does nothing; a word in two groups is ambiguous. */
-function lintSynonyms(entries: KnowledgeEntry[], synonyms: string[][]): KnowledgeProblem[] {
-  const where = { file: '(synonyms)', line: 0, column: 0 };
-  const questions = entries.flatMap((entry) => entry.questions.map(normalize)).join('\n');
+/**
+ * A synonym group whose words no question uses does nothing. Groups sharing a word are merged into
+ * one (src/knowledge/synonyms.ts): said, since that may join words the admin meant to keep apart.
+ */
+function lintSynonyms(
+  entries: KnowledgeEntry[],
+  synonyms: string[][],
+  sources: SourcePosition[],
+  table: SynonymTable,
+): KnowledgeProblem[] {
+  const used = new Set(entries.flatMap((entry) => entry.questions.flatMap((q) => [...table.keysIn(q)])));
   const warnings: KnowledgeProblem[] = [];
-  const groupOf = new Map<string, string[]>();
-  for (const group of synonyms) {
-    const words = group.map(normalize);
-    if (!words.some((word) => questions.includes(word))) {
+  const firstGroup = new Map<string, number>();
+  synonyms.forEach((group, index) => {
+    const where = sources[index] ?? { file: '(synonyms)', line: 0, column: 0 };
+    const keys = group.map(synonymKey).filter((key) => key !== '');
+    if (!keys.some((key) => used.has(key))) {
       warnings.push({
         ...where,
         message: `synonyms [${group.join(', ')}]: no question uses any of these words`,
       });
     }
-    for (const word of words) {
-      const other = groupOf.get(word);
-      if (other && other !== words) {
-        warnings.push({
-          ...where,
-          message: `synonym "${word}" is in two groups: [${other.join(', ')}] and [${words.join(', ')}]`,
-        });
-      }
-      groupOf.set(word, words);
+    const shared = group.find((word) => (firstGroup.get(synonymKey(word)) ?? index) !== index);
+    if (shared !== undefined) {
+      const other = firstGroup.get(synonymKey(shared)) as number;
+      const otherWhere = sources[other];
+      warnings.push({
+        ...where,
+        message:
+          `synonyms [${group.join(', ')}]: "${shared}" is also in [${synonyms[other]?.join(', ')}]` +
+          `${otherWhere ? ` (${otherWhere.file}:${otherWhere.line})` : ''}, so the groups are merged: ` +
+          `each of their words is rewritten to "${table.canonicalOf(shared)}"`,
+      });
     }
-  }
+    for (const key of keys) if (!firstGroup.has(key)) firstGroup.set(key, index);
+  });
   return warnings;
 }

@@ -7,7 +7,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { SwitchboardError } from '../core/errors.js';
 import { knowledgeFileSchema } from './schema.js';
-import type { KnowledgeEntry, LoadedKnowledge, LocalizedText } from './types.js';
+import type { KnowledgeEntry, LoadedKnowledge, LocalizedText, SourcePosition } from './types.js';
 
 export interface KnowledgeProblem {
   file: string;
@@ -61,6 +61,7 @@ export async function loadKnowledge(dir: string): Promise<LoadedKnowledge> {
   const problems: KnowledgeProblem[] = [];
   const entries: KnowledgeEntry[] = [];
   const synonyms: string[][] = [];
+  const synonymSources: SourcePosition[] = [];
   const variables: VariableDefinition[] = [];
   for (const name of names) {
     const path = join(dir, name);
@@ -82,6 +83,7 @@ export async function loadKnowledge(dir: string): Promise<LoadedKnowledge> {
     problems.push(...parsed.problems);
     entries.push(...parsed.entries);
     synonyms.push(...parsed.synonyms);
+    synonymSources.push(...parsed.synonymSources);
     variables.push(...parsed.variables);
   }
   // A file with problems contributes no entries, so checking references against the rest would
@@ -90,12 +92,14 @@ export async function loadKnowledge(dir: string): Promise<LoadedKnowledge> {
   const merged = mergeVariables(variables);
   problems.push(...merged.problems);
   if (problems.length > 0) throw new KnowledgeLoadError(problems);
-  return { entries, synonyms, variables: merged.variables };
+  return { entries, synonyms, synonymSources, variables: merged.variables };
 }
 
 export interface ParsedKnowledgeFile {
   entries: KnowledgeEntry[];
   synonyms: string[][];
+  /** Where each synonym group is, for lint warnings. */
+  synonymSources: SourcePosition[];
   variables: VariableDefinition[];
   problems: KnowledgeProblem[];
 }
@@ -119,7 +123,7 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
       if (!seen.has(key)) problems.push(problem);
       seen.add(key);
     }
-    return { entries: [], synonyms: [], variables: [], problems };
+    return { entries: [], synonyms: [], synonymSources: [], variables: [], problems };
   }
   const raw = document.toJS() as unknown;
   const result = knowledgeFileSchema.safeParse(raw);
@@ -142,12 +146,13 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
         message: field ? `${field}: ${message}` : message,
       };
     });
-    return { entries: [], synonyms: [], variables: [], problems };
+    return { entries: [], synonyms: [], synonymSources: [], variables: [], problems };
   }
-  const lineOf = (path: Array<string | number>) => {
+  const positionOf = (path: Array<string | number>) => {
     const node = document.getIn(path, true);
-    return at(isNode(node) ? node.range?.[0] : undefined).line;
+    return at(isNode(node) ? node.range?.[0] : undefined);
   };
+  const lineOf = (path: Array<string | number>) => positionOf(path).line;
   const entries = result.data.entries.map((entry, index) => ({
     ...entry,
     source: { file, line: lineOf(['entries', index]) },
@@ -157,7 +162,11 @@ export function parseKnowledgeFile(text: string, file: string): ParsedKnowledgeF
     value,
     source: { file, line: lineOf(['variables', name]) },
   }));
-  return { entries, synonyms: result.data.synonyms, variables, problems: [] };
+  const synonymSources = result.data.synonyms.map((_, index) => ({
+    file,
+    ...positionOf(['synonyms', index]),
+  }));
+  return { entries, synonyms: result.data.synonyms, synonymSources, variables, problems: [] };
 }
 
 /** Variables apply to the whole knowledge base, so one name defined in two files is ambiguous. */

@@ -35,10 +35,19 @@ export interface KnowledgeEntry {
   source: { file: string; line: number };
 }
 
+/** A place in a knowledge file. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
 /** A loaded knowledge folder: its entries and the KB-wide settings declared in any of its files. */
 export interface LoadedKnowledge {
   entries: KnowledgeEntry[];
   synonyms: string[][];
+  /** Where each group of `synonyms` is written (same order), for lint warnings; absent for intent sets. */
+  synonymSources?: SourcePosition[];
   /** Values of {{variables}} in answers, by name; absent for knowledge without any (intent sets). */
   variables?: Record<string, LocalizedText>;
 }

@@ -6,7 +6,12 @@ function knowledge(yaml: string) {
   const parsed = parseKnowledgeFile(yaml, 'kb.yaml');
   expect(parsed.problems).toEqual([]);
   const variables = Object.fromEntries(parsed.variables.map((v) => [v.name, v.value]));
-  return { entries: parsed.entries, synonyms: parsed.synonyms, variables };
+  return {
+    entries: parsed.entries,
+    synonyms: parsed.synonyms,
+    synonymSources: parsed.synonymSources,
+    variables,
+  };
 }
 
 describe('knowledge lint warnings', () => {
@@ -56,21 +61,58 @@ variables:
     ]);
   });
 
-  it('warns about synonyms no question uses, and a word in two groups', () => {
+  it('warns about synonyms no question uses, and groups merged because they share a word, each at its place', () => {
     const warnings = lintKnowledge(
       knowledge(`entries:
   - id: order.track
     questions: [我的快递到哪了, where is my parcel, 查物流]
     answer: 在「我的订单」查看。
 synonyms:
-  - [快递, 物流, 包裹]
+  - [快递, 物流]
   - [发票, 收据]
-  - [parcel, 包裹]
+  - [包裹, 快递]
+  - [parcel, Packages, 包裹]
+`),
+    );
+    expect(warnings.map((w) => `${w.file}:${w.line}:${w.column}: ${w.message}`)).toEqual([
+      'kb.yaml:7:5: synonyms [发票, 收据]: no question uses any of these words',
+      'kb.yaml:8:5: synonyms [包裹, 快递]: "快递" is also in [快递, 物流] (kb.yaml:6), so the groups are merged: each of their words is rewritten to "快递"',
+      'kb.yaml:9:5: synonyms [parcel, Packages, 包裹]: "包裹" is also in [包裹, 快递] (kb.yaml:8), so the groups are merged: each of their words is rewritten to "快递"',
+    ]);
+  });
+
+  it('counts a synonym as used only where the rewrite would find it: whole words, any English form', () => {
+    const warnings = lintKnowledge(
+      knowledge(`entries:
+  - id: files.open
+    questions: [文件打不开, 附件下载失败, my packages are late]
+    answer: 请重新下载。
+synonyms:
+  - [包裹, 件]
+  - [parcel, package]
 `),
     );
     expect(warnings.map((w) => w.message)).toEqual([
-      'synonyms [发票, 收据]: no question uses any of these words',
-      'synonym "包裹" is in two groups: [快递, 物流, 包裹] and [parcel, 包裹]',
+      'synonyms [包裹, 件]: no question uses any of these words',
+    ]);
+  });
+
+  it('warns about two questions under different entries that are the same once synonyms are applied', () => {
+    const warnings = lintKnowledge(
+      knowledge(`entries:
+  - id: order.track
+    questions: [我的快递到哪了, where is my parcel, 查快递]
+    answer: 在「我的订单」查看。
+  - id: order.late
+    questions: [我的物流到哪了, where are my packages, 快递太慢了]
+    answer: 抱歉，我们帮您催一下。
+synonyms:
+  - [快递, 物流]
+  - [parcel, package]
+`),
+    );
+    expect(warnings.map((w) => `${w.entryId}: ${w.message}`)).toEqual([
+      'order.late: question "我的物流到哪了" is also under entry "order.track" (as "我的快递到哪了", the same once synonyms are applied)',
     ]);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Admins edit the knowledge files while the server runs: a valid edit is live within 2 s, a bad
  * one keeps the last good version answering (and says why in /readyz), a burst ends on its last edit.
+ * The folder itself may be deleted and created again (git checkout, a restore from a backup): the
+ * recreated folder's content goes live and later edits still do.
  */
-import { writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningSwitchboard, startSwitchboard, tempDir, testConfig } from '../helpers/switchboard.js';
@@ -87,5 +89,53 @@ describe('knowledge live reload', () => {
     expect(await waitFor(answer, (text) => text === 'v6', 2_000)).toBe('v6');
     await new Promise((resolve) => setTimeout(resolve, 500)); // nothing older lands afterwards
     expect(await answer()).toBe('v6');
+  });
+
+  it('follows a folder deleted and created again: its content and later edits go live', async () => {
+    const backup = tempDir();
+    writeFileSync(join(backup, 'shop.yaml'), kb('restored'));
+    rmSync(dir, { recursive: true });
+    cpSync(backup, dir, { recursive: true }); // rm -rf knowledge && cp -r backup knowledge
+    expect(await waitFor(answer, (text) => text === 'restored', 2_000)).toBe('restored');
+    await new Promise((resolve) => setTimeout(resolve, 500)); // no reload still pending to catch the edit
+
+    const edited = Date.now();
+    writeFileSync(join(dir, 'shop.yaml'), kb('edited after the restore'));
+    expect(await waitFor(answer, (text) => text === 'edited after the restore', 2_000)).toBe(
+      'edited after the restore',
+    );
+    expect(Date.now() - edited).toBeLessThan(2_000);
+    expect((await readiness()).knowledge).toMatchObject({ state: 'ready', errors: [] });
+  });
+
+  it('follows a folder moved away and back, and a new folder made in its place', async () => {
+    renameSync(dir, `${dir}.away`);
+    const missing = await waitFor(readiness, (r) => r.knowledge.state === 'stale', 2_000);
+    expect(missing.knowledge.errors).toEqual([
+      `${dir}:0:0: the knowledge folder is missing (deleted, moved away or never created)`,
+    ]);
+    writeFileSync(join(`${dir}.away`, 'shop.yaml'), kb('edited while away'));
+    renameSync(`${dir}.away`, dir);
+    expect(await waitFor(answer, (text) => text === 'edited while away', 2_000)).toBe('edited while away');
+
+    renameSync(dir, `${dir}.old`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'shop.yaml'), kb('new folder'));
+    expect(await waitFor(answer, (text) => text === 'new folder', 2_000)).toBe('new folder');
+    await new Promise((resolve) => setTimeout(resolve, 500)); // no reload still pending to catch the edit
+    writeFileSync(join(dir, 'shop.yaml'), kb('new folder, edited'));
+    expect(await waitFor(answer, (text) => text === 'new folder, edited', 2_000)).toBe('new folder, edited');
+  });
+
+  it('keeps the last good version answering when the folder is deleted for good, and says so', async () => {
+    rmSync(dir, { recursive: true });
+    const status = await waitFor(readiness, (r) => r.knowledge.state === 'stale', 2_000);
+    expect(status.knowledge).toMatchObject({
+      state: 'stale',
+      entries: 2,
+      errors: [`${dir}:0:0: the knowledge folder is missing (deleted, moved away or never created)`],
+    });
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    expect(await answer()).toBe('version one');
   });
 });
