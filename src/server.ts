@@ -5,8 +5,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type Express, type Router } from 'express';
-import helmet from 'helmet';
+import type { Express, Router } from 'express';
 import { CHANNEL_FACTORIES, type ChannelContext, type ChannelFactory } from './adapters/registry.js';
 import { WebchatChannel } from './adapters/webchat/index.js';
 import { createActionRunner } from './core/actions/create-action-runner.js';
@@ -39,14 +38,7 @@ import { ConversationStore } from './core/store/conversation-store.js';
 import type { KeyValueStore } from './core/store/key-value.js';
 import { openStore } from './core/store/open-store.js';
 import { type Lock, StoreLock } from './core/store-lock.js';
-import { adminRoutes } from './http/admin.js';
-import { adminDashboardRoutes } from './http/admin-dashboard.js';
-import { adminMetricsRoutes } from './http/admin-metrics.js';
-import { adminQueueRoutes } from './http/admin-queue.js';
-import { errorHandler, notFoundHandler } from './http/errors.js';
-import { fileRoutes } from './http/files.js';
-import { healthRoutes } from './http/health.js';
-import { metricsRoutes } from './http/metrics.js';
+import { createHttpApp } from './http/app.js';
 import { KnowledgeService } from './knowledge/knowledge-service.js';
 import { KnowledgeLoadError } from './knowledge/load.js';
 
@@ -331,39 +323,20 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
   if (timerLease) await timerLease.start();
   else timers.start();
 
-  const app = express();
-  app.disable('x-powered-by');
-  // API answers are never cached; hashing every body for an ETag cost ~1 % of CPU per message.
-  app.set('etag', false);
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // The page loads only its own script and style; the stream and API are same-origin.
-          defaultSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          // Companies embed the chat in their own site: frame-ancestors names who may.
-          frameAncestors: ["'self'", ...config.webchat.embedOrigins],
-          // A plain-http install on a LAN address must still load its own script and style.
-          upgradeInsecureRequests: null,
-        },
-      },
-      // X-Frame-Options cannot name other sites; frame-ancestors above replaces it.
-      frameguard: false,
-    }),
-  );
-  // Customer traffic first: every request walks the routers in order, and the paths never overlap.
-  app.use(webchat.router());
-  for (const router of channelRouters) app.use(router);
-  app.use(healthRoutes({ store, knowledge, channels, desk }));
-  app.use(metricsRoutes(metrics));
-  app.use(fileRoutes(files));
-  app.use(adminRoutes({ adminToken: config.adminToken, channels, knowledge }));
-  app.use(adminQueueRoutes({ ...queueView, adminToken: config.adminToken }));
-  app.use(adminDashboardRoutes());
-  app.use(adminMetricsRoutes({ adminToken: config.adminToken, metrics, clock }));
-  app.use(notFoundHandler);
-  app.use(errorHandler(logger));
+  const app = createHttpApp({
+    embedOrigins: config.webchat.embedOrigins,
+    adminToken: config.adminToken,
+    customerRouters: [webchat.router(), ...channelRouters],
+    store,
+    knowledge,
+    channels,
+    desk,
+    metrics,
+    files,
+    queueView,
+    clock,
+    logger,
+  });
 
   // Watch only once everything else started: a failed start leaves no watcher behind.
   if (config.knowledge.watch) {
