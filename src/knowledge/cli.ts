@@ -16,6 +16,7 @@ import { loadConfig } from '../core/config/load-config.js';
 import type { Config } from '../core/config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import { buildKnowledgeBase } from './build-knowledge-base.js';
+import { calibrationOf, describeCalibration } from './engine/calibration.js';
 import { runEval, scoreEval } from './eval.js';
 import { InputFileError, loadKnowledgeFrom, readCases } from './eval-input.js';
 import { matchWithFollowUps } from './follow-ups.js';
@@ -191,7 +192,10 @@ async function ask(
   if (after !== undefined && !previous) throw new UsageError(`--after: no entry has the id "${after}"`);
   const matches = matchWithFollowUps(knowledgeBase, text, previous?.followUps ?? []);
   const { answerThreshold, suggestThreshold } = thresholds;
-  io.out(`thresholds: answer >= ${answerThreshold.toFixed(2)}, suggest >= ${suggestThreshold.toFixed(2)}`);
+  const calibration = calibrationOf(knowledgeBase);
+  io.out(
+    `thresholds: answer >= ${answerThreshold.toFixed(2)}, suggest >= ${suggestThreshold.toFixed(2)}${calibration ? `; ${describeCalibration(calibration)}` : ''}`,
+  );
   if (matches.length === 0) {
     io.out('no match: the bot would hand off to a person');
     return 0;
@@ -252,6 +256,7 @@ async function evaluate(kb: string, casesFile: string, threshold: number, io: Cl
       indexMs: Math.round(indexMs * 1000) / 1000,
       entries: entries.length,
       questions: entries.reduce((sum, entry) => sum + entry.questions.length, 0),
+      calibration: calibrationOf(knowledgeBase),
     }),
   );
   return 0;

@@ -42,6 +42,17 @@ export interface EvalMetrics {
    * often "the bot declined" was the right call rather than a missed answer.
    */
   oosPrecision: number | null;
+  /**
+   * Of the answered cases (best confidence >= threshold): the share answered with the expected entry;
+   * an answered out-of-scope case is wrong. What "answer at this threshold" buys on this KB.
+   */
+  answeredPrecision: number | null;
+  /**
+   * Expected calibration error of the best match's confidence as "the chance the best entry is
+   * right", over all cases (an out-of-scope case is never right): cases in 10 equal-width confidence
+   * bins, each bin's |mean confidence − share right| weighted by its size. 0 is perfectly calibrated.
+   */
+  ece: number | null;
   /** Match latency per case, nearest-rank percentiles, milliseconds. */
   p50Ms: number | null;
   p99Ms: number | null;
@@ -60,9 +71,11 @@ export function scoreEval(outcomes: readonly CaseOutcome[], threshold: number): 
   let outOfScope = 0;
   let oosRejected = 0;
   let rejected = 0;
+  let answeredRightAll = 0;
   for (const outcome of outcomes) {
     const isRejected = outcome.predicted === null || outcome.confidence < threshold;
     if (isRejected) rejected++;
+    else if (outcome.predicted === outcome.expected) answeredRightAll++;
     if (outcome.expected === null) {
       outOfScope++;
       if (isRejected) oosRejected++;
@@ -84,9 +97,32 @@ export function scoreEval(outcomes: readonly CaseOutcome[], threshold: number): 
     accuracy: share(answeredRight, inScope),
     oosRecall: share(oosRejected, outOfScope),
     oosPrecision: share(oosRejected, rejected),
+    answeredPrecision: share(answeredRightAll, outcomes.length - rejected),
+    ece: calibrationError(outcomes),
     p50Ms: roundMs(percentile(latencies, 50)),
     p99Ms: roundMs(percentile(latencies, 99)),
   };
+}
+
+const CALIBRATION_BINS = 10;
+
+/** EvalMetrics.ece: expected calibration error of the confidences, 10 equal-width bins. */
+export function calibrationError(outcomes: readonly CaseOutcome[]): number | null {
+  if (outcomes.length === 0) return null;
+  const confidence = new Float64Array(CALIBRATION_BINS);
+  const right = new Float64Array(CALIBRATION_BINS);
+  const count = new Float64Array(CALIBRATION_BINS);
+  for (const outcome of outcomes) {
+    const bin = Math.min(CALIBRATION_BINS - 1, Math.floor(outcome.confidence * CALIBRATION_BINS));
+    confidence[bin] = (confidence[bin] as number) + outcome.confidence;
+    if (outcome.predicted !== null && outcome.predicted === outcome.expected)
+      right[bin] = (right[bin] as number) + 1;
+    count[bin] = (count[bin] as number) + 1;
+  }
+  let error = 0;
+  for (let bin = 0; bin < CALIBRATION_BINS; bin++)
+    error += Math.abs((confidence[bin] as number) - (right[bin] as number));
+  return roundShare(error / outcomes.length);
 }
 
 /** Nearest-rank percentile of an ascending list; null for an empty list. */

@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       storeUrl: 'sqlite://data/switchboard.sqlite',
       logLevel: 'info',
       defaultLocale: 'zh-CN',
-      knowledge: { dir: 'config/knowledge', watch: true, answerThreshold: 0.4, suggestThreshold: 0.25 },
+      knowledge: { dir: 'config/knowledge', watch: true, answerThreshold: 0.45, suggestThreshold: 0.3 },
       dedupe: { ttlSeconds: 86400 },
       webchat: { maxTextLength: 4000, embedOrigins: [] },
       shutdownTimeoutSeconds: 10,
@@ -145,7 +145,7 @@ describe('loadConfig', () => {
       dir: 'kb',
       watch: true,
       answerThreshold: 0.7,
-      suggestThreshold: 0.25,
+      suggestThreshold: 0.3,
     });
     expect(config.webchat.maxTextLength).toBe(500);
   });
@@ -167,7 +167,7 @@ describe('loadConfig', () => {
       dir: 'from-env',
       watch: true,
       answerThreshold: 0.7,
-      suggestThreshold: 0.25,
+      suggestThreshold: 0.3,
     });
   });
 

@@ -72,7 +72,9 @@ describe.concurrent('npm run kb', () => {
     const run = await kb(['ask', 'where is my parcel']);
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
-    expect(lines[0]).toBe('thresholds: answer >= 0.40, suggest >= 0.25');
+    expect(lines[0]).toMatch(
+      /^thresholds: answer >= 0\.45, suggest >= 0\.30; confidence fitted to this knowledge base \(\d+ held-out questions, \d+ folds?\)$/,
+    );
     expect(lines[1]).toMatch(
       /^1\. order\.track +1\.00 +answer +matched: "where is my parcel" on "where", "is", "my", "parcel" +\[orders\]$/,
     );
@@ -99,7 +101,8 @@ describe.concurrent('npm run kb', () => {
     const figures = JSON.parse(last) as Record<string, unknown>;
     for (const key of KEYS) expect(figures).toHaveProperty(key);
     expect(figures.n).toBe(183);
-    expect(figures.threshold).toBe(0.4);
+    expect(figures.threshold).toBe(0.45);
+    expect(figures.calibration).toMatchObject({ method: 'fitted' });
     for (const key of ['top1', 'accuracy', 'oosRecall']) {
       expect(figures[key]).toBeGreaterThanOrEqual(0);
       expect(figures[key]).toBeLessThanOrEqual(1);

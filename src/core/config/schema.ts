@@ -90,10 +90,13 @@ export const configSchema = z
         dir: z.string().min(1).default('config/knowledge'),
         /** Reload the folder when its files change (a bad edit keeps the last good version serving). */
         watch: z.boolean().default(true),
-        /** At or above: answer. The trade-off is documented in the README. */
-        answerThreshold: share.default(0.4),
+        /**
+         * At or above: answer. Confidences estimate the chance the best entry is right, fitted per
+         * knowledge base; the trade-off and measured figures are in docs/knowledge.md.
+         */
+        answerThreshold: share.default(0.45),
         /** Between this and answerThreshold: offer the best entries as "did you mean…?" buttons. */
-        suggestThreshold: share.default(0.25),
+        suggestThreshold: share.default(0.3),
       })
       .strict()
       .prefault({})

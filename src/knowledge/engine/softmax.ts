@@ -69,10 +69,7 @@ export function trainSoftmax(
 
   const floor = options.gradientFloor;
   let step = 0;
-  const epochs = Math.max(
-    options.epochs,
-    Math.min(options.maxEpochs, Math.ceil(options.minSteps / Math.max(1, vectors.length))),
-  );
+  const epochs = epochsFor(vectors.length, options);
   for (let epoch = 0; epoch < epochs; epoch++) {
     shuffle(order, random);
     for (let o = 0; o < order.length; o++) {
@@ -113,6 +110,14 @@ export function trainSoftmax(
     logits: computeLogits,
     probabilities: (vector, out) => softmaxInPlace(computeLogits(vector, out)),
   };
+}
+
+/** Passes over `sampleCount` samples that training makes with `options`. */
+export function epochsFor(sampleCount: number, options: SoftmaxOptions): number {
+  return Math.max(
+    options.epochs,
+    Math.min(options.maxEpochs, Math.ceil(options.minSteps / Math.max(1, sampleCount))),
+  );
 }
 
 /** Softmax of `values` in place (numerically stable); returns `values`. */

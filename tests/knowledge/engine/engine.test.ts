@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createEngine,
-  createEngineKnowledgeBase,
-  topIndexes,
-} from '../../../src/knowledge/engine/create-engine.js';
+import { createEngine, createEngineKnowledgeBase } from '../../../src/knowledge/engine/create-engine.js';
 import { seededRandom } from '../../../src/knowledge/engine/random.js';
+import { topIndexes } from '../../../src/knowledge/engine/ranker.js';
 import { softmaxInPlace } from '../../../src/knowledge/engine/softmax.js';
 import { TermKind, textTerms } from '../../../src/knowledge/engine/text-features.js';
 import type { KnowledgeEntry } from '../../../src/knowledge/types.js';
