@@ -12,7 +12,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../src/core/config/load-config.js';
 import { buildKnowledgeBase } from '../src/knowledge/build-knowledge-base.js';
-import { calibrationOf } from '../src/knowledge/engine/calibration.js';
 import { type EvalCase, roundMs, roundShare, runEval, scoreEval } from '../src/knowledge/eval.js';
 import { parseCases, parseIntentSet } from '../src/knowledge/eval-input.js';
 import type { KnowledgeEntry } from '../src/knowledge/types.js';
@@ -55,7 +54,7 @@ for (const name of ['clinc150', 'banking77', 'smp2017', 'smp2017_chatoos']) {
   const metrics = scoreEval(runEval(knowledgeBase, cases), threshold);
   if (metrics.answeredPrecision !== null) precisions.push(metrics.answeredPrecision);
   if (metrics.ece !== null) errors.push(metrics.ece);
-  const calibration = calibrationOf(knowledgeBase);
+  const { calibration } = knowledgeBase;
   process.stdout.write(`${JSON.stringify({ set: name, split, ...metrics, indexMs, calibration })}\n`);
 }
 const summary = {

@@ -16,7 +16,7 @@ import { loadConfig } from '../core/config/load-config.js';
 import type { Config } from '../core/config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import { buildKnowledgeBase } from './build-knowledge-base.js';
-import { calibrationOf, describeCalibration } from './engine/calibration.js';
+import { describeCalibration } from './engine/calibration.js';
 import { runEval, scoreEval } from './eval.js';
 import { InputFileError, loadKnowledgeFrom, readCases } from './eval-input.js';
 import { matchWithFollowUps } from './follow-ups.js';
@@ -192,7 +192,7 @@ async function ask(
   if (after !== undefined && !previous) throw new UsageError(`--after: no entry has the id "${after}"`);
   const matches = matchWithFollowUps(knowledgeBase, text, previous?.followUps ?? []);
   const { answerThreshold, suggestThreshold } = thresholds;
-  const calibration = calibrationOf(knowledgeBase);
+  const { calibration } = knowledgeBase;
   io.out(
     `thresholds: answer >= ${answerThreshold.toFixed(2)}, suggest >= ${suggestThreshold.toFixed(2)}${calibration ? `; ${describeCalibration(calibration)}` : ''}`,
   );
@@ -256,7 +256,7 @@ async function evaluate(kb: string, casesFile: string, threshold: number, io: Cl
       indexMs: Math.round(indexMs * 1000) / 1000,
       entries: entries.length,
       questions: entries.reduce((sum, entry) => sum + entry.questions.length, 0),
-      calibration: calibrationOf(knowledgeBase),
+      calibration: knowledgeBase.calibration,
     }),
   );
   return 0;

@@ -1,5 +1,6 @@
 import type { Locale, Platform, Priority } from '../core/model.js';
 import type { KnowledgeAction } from './action-schema.js';
+import type { CalibrationSummary } from './engine/calibration.js';
 
 /** Text an admin gives once for every language, or per locale. */
 export type LocalizedText = string | Partial<Record<Locale, string>>;
@@ -68,6 +69,8 @@ export interface KnowledgeBase {
   readonly variables: ReadonlyMap<string, LocalizedText>;
   /** Best matches first, at most `limit` (default 3), one per entry. */
   match(text: string, limit?: number): Match[];
+  /** How the confidences were made (fitted to this knowledge base, or not and why); `kb ask` and `kb eval` show it. */
+  readonly calibration?: CalibrationSummary;
 }
 
 /** What the matching engine provides; buildKnowledgeBase adds the rest. */

@@ -72,14 +72,6 @@ export function fittedCalibration(
   };
 }
 
-/** The summary an engine knowledge base carries (buildKnowledgeBase keeps it); undefined for another matcher. */
-export function calibrationOf(knowledgeBase: object): CalibrationSummary | undefined {
-  const summary = (knowledgeBase as { calibration?: Partial<CalibrationSummary> }).calibration;
-  return summary?.method === 'fitted' || summary?.method === 'fixed'
-    ? (summary as CalibrationSummary)
-    : undefined;
-}
-
 /** A phrase for people about how confidences were made. */
 export function describeCalibration(summary: CalibrationSummary): string {
   return summary.method === 'fitted'
