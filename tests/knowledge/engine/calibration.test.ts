@@ -3,20 +3,7 @@ import { describeCalibration } from '../../../src/knowledge/engine/calibration.j
 import { createEngine, defaultEngineOptions } from '../../../src/knowledge/engine/create-engine.js';
 import { seededRandom } from '../../../src/knowledge/engine/random.js';
 import { calibrationError, runEval, scoreEval } from '../../../src/knowledge/eval.js';
-import type { KnowledgeEntry } from '../../../src/knowledge/types.js';
-
-function entry(id: string, questions: string[]): KnowledgeEntry {
-  return {
-    id,
-    questions,
-    answer: id,
-    quickReplies: [],
-    handoff: false,
-    tags: [],
-    followUps: [],
-    source: { file: 'test', line: 0 },
-  };
-}
+import { entry, tinyShop } from './tiny-shop.js';
 
 /**
  * A synthetic knowledge base: 30 entries whose questions mix two of the entry's own words with
@@ -68,18 +55,6 @@ function syntheticSet(seed: number) {
   ];
   return { entries, cases };
 }
-
-const tinyShop = [
-  entry('order.track', [
-    'where is my parcel',
-    'track my order',
-    'when will my package arrive',
-    '我的快递到哪了',
-  ]),
-  entry('refund', ['i want a refund', 'how do i get my money back', 'refund my purchase', '怎么退款']),
-  entry('hours', ['what are your opening hours', 'when are you open', 'are you open on sunday', '几点开门']),
-  entry('password', ['i forgot my password', 'reset my password', 'cannot log in to my account', '忘记密码']),
-];
 
 describe('confidence fitted when the knowledge base loads', () => {
   const { entries, cases } = syntheticSet(3);

@@ -4,36 +4,11 @@ import { seededRandom } from '../../../src/knowledge/engine/random.js';
 import { topIndexes } from '../../../src/knowledge/engine/ranker.js';
 import { softmaxInPlace } from '../../../src/knowledge/engine/softmax.js';
 import { TermKind, textTerms } from '../../../src/knowledge/engine/text-features.js';
-import type { KnowledgeEntry } from '../../../src/knowledge/types.js';
-
-function entry(id: string, questions: string[]): KnowledgeEntry {
-  return {
-    id,
-    questions,
-    answer: id,
-    quickReplies: [],
-    handoff: false,
-    tags: [],
-    followUps: [],
-    source: { file: 'test', line: 0 },
-  };
-}
-
-const shop = [
-  entry('order.track', [
-    'where is my parcel',
-    'track my order',
-    'when will my package arrive',
-    '我的快递到哪了',
-  ]),
-  entry('refund', ['i want a refund', 'how do i get my money back', 'refund my purchase', '怎么退款']),
-  entry('hours', ['what are your opening hours', 'when are you open', 'are you open on sunday', '几点开门']),
-  entry('password', ['i forgot my password', 'reset my password', 'cannot log in to my account', '忘记密码']),
-];
+import { entry, tinyShop } from './tiny-shop.js';
 
 describe('engine knowledge base', () => {
   it('learns the entries of a tiny KB, in both languages', () => {
-    const kb = createEngineKnowledgeBase(shop);
+    const kb = createEngineKnowledgeBase(tinyShop);
     expect(kb.match('where is my parcel')[0]?.entry.id).toBe('order.track');
     expect(kb.match('how can I get a refund')[0]?.entry.id).toBe('refund');
     expect(kb.match('你们几点开门')[0]?.entry.id).toBe('hours');
@@ -41,21 +16,21 @@ describe('engine knowledge base', () => {
   });
 
   it('tolerates typos through character n-grams', () => {
-    const kb = createEngineKnowledgeBase(shop);
+    const kb = createEngineKnowledgeBase(tinyShop);
     expect(kb.match('were is my parcell')[0]?.entry.id).toBe('order.track');
     expect(kb.match('i forgott my pasword')[0]?.entry.id).toBe('password');
   });
 
   it('is deterministic: two builds give identical matches', () => {
-    const first = createEngineKnowledgeBase(shop).match('open on sunday?');
-    const second = createEngineKnowledgeBase(shop).match('open on sunday?');
+    const first = createEngineKnowledgeBase(tinyShop).match('open on sunday?');
+    const second = createEngineKnowledgeBase(tinyShop).match('open on sunday?');
     expect(second.map((m) => [m.entry.id, m.confidence, m.question])).toEqual(
       first.map((m) => [m.entry.id, m.confidence, m.question]),
     );
   });
 
   it('returns at most `limit` matches, one per entry, best first, confidences in [0, 1]', () => {
-    const kb = createEngineKnowledgeBase(shop);
+    const kb = createEngineKnowledgeBase(tinyShop);
     const matches = kb.match('refund my parcel please', 3);
     expect(matches.length).toBeLessThanOrEqual(3);
     expect(new Set(matches.map((m) => m.entry.id)).size).toBe(matches.length);
@@ -69,7 +44,7 @@ describe('engine knowledge base', () => {
   });
 
   it('gives class probabilities that sum to at most 1', () => {
-    const engine = createEngine(shop);
+    const engine = createEngine(tinyShop);
     const candidates = engine.candidates('when do you open', 4);
     const sum = candidates.reduce((total, c) => total + c.probability, 0);
     expect(sum).toBeLessThanOrEqual(1 + 1e-9);
@@ -77,7 +52,7 @@ describe('engine knowledge base', () => {
   });
 
   it('is less confident about off-topic text than about an example question', () => {
-    const kb = createEngineKnowledgeBase(shop);
+    const kb = createEngineKnowledgeBase(tinyShop);
     const onTopic = kb.match('reset my password')[0];
     const offTopic = kb.match('what is the capital of peru')[0];
     expect(onTopic?.question).toBe('reset my password');
