@@ -11,23 +11,19 @@ import { REPLIES } from '../../src/core/replies.js';
 import {
   AGENT_CHANNEL,
   BOT_ID,
-  FakeSlackApi,
+  type FakeSlackApi,
   postInteraction,
   BOT_USER as SLACK_BOT_USER,
-  SLACK_ENV,
 } from '../adapters/slack/slack-kit.js';
 import {
-  API_ROOT,
-  BOT_TOKEN,
   BOT_USER,
   CUSTOMER_ID,
-  FakeBotApi,
+  type FakeBotApi,
   postUpdate,
-  SECRET,
   unescapeHtml,
-  update,
 } from '../adapters/telegram/telegram-kit.js';
-import { type RunningSwitchboard, startSwitchboard, testConfig } from '../helpers/switchboard.js';
+import type { RunningSwitchboard } from '../helpers/switchboard.js';
+import { customerSends, nextUpdateId, startTelegramSlack } from './telegram-slack.js';
 
 const WAIT = { timeout: 10_000, interval: 20 };
 const ALICE = 'U0AGENT001';
@@ -35,23 +31,11 @@ const ALICE = 'U0AGENT001';
 let telegram: FakeBotApi;
 let slack: FakeSlackApi;
 let server: RunningSwitchboard;
-let updateId = 950_000;
 let offset = 0;
 
 beforeEach(async () => {
-  telegram = new FakeBotApi();
-  slack = new FakeSlackApi();
   offset = 0;
-  server = await startSwitchboard(
-    testConfig({
-      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      PUBLIC_URL: 'https://bot.example',
-      TELEGRAM_API_ROOT: API_ROOT,
-      ...SLACK_ENV,
-    }),
-    { clock: { now: () => Date.now() + offset } },
-  );
+  ({ telegram, slack, server } = await startTelegramSlack({}, { clock: { now: () => Date.now() + offset } }));
 });
 
 afterEach(async () => {
@@ -60,10 +44,7 @@ afterEach(async () => {
 });
 
 async function customerWrites(text: string): Promise<void> {
-  const body = update('update_text_private');
-  body.update_id = ++updateId;
-  Object.assign(body.message as Record<string, unknown>, { message_id: updateId, text });
-  expect((await postUpdate(server, body)).status).toBe(200);
+  await customerSends(server, text);
 }
 
 type Keyboard = { inline_keyboard: { text: string; callback_data: string }[][] };
@@ -75,7 +56,7 @@ async function customerPresses(data: string): Promise<void> {
     .map((call) => call.body.reply_markup as Keyboard | undefined)
     .filter((markup) => markup !== undefined)
     .at(-1);
-  const id = ++updateId;
+  const id = nextUpdateId();
   const response = await postUpdate(server, {
     update_id: id,
     callback_query: {

@@ -5,17 +5,10 @@
  */
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeSlackApi, SLACK_ENV } from '../adapters/slack/slack-kit.js';
-import {
-  API_ROOT,
-  BOT_TOKEN,
-  FakeBotApi,
-  postUpdate,
-  SECRET,
-  unescapeHtml,
-  update,
-} from '../adapters/telegram/telegram-kit.js';
-import { type RunningSwitchboard, startSwitchboard, testConfig } from '../helpers/switchboard.js';
+import type { FakeSlackApi } from '../adapters/slack/slack-kit.js';
+import { type FakeBotApi, unescapeHtml } from '../adapters/telegram/telegram-kit.js';
+import type { RunningSwitchboard } from '../helpers/switchboard.js';
+import { customerSends, startTelegramSlack } from './telegram-slack.js';
 
 const ORDERS = 'https://orders.shop.test';
 const WAIT = { timeout: 10_000, interval: 20 };
@@ -23,21 +16,9 @@ const WAIT = { timeout: 10_000, interval: 20 };
 let telegram: FakeBotApi;
 let slack: FakeSlackApi;
 let server: RunningSwitchboard;
-let updateId = 700_000;
 
 beforeEach(async () => {
-  telegram = new FakeBotApi();
-  slack = new FakeSlackApi();
-  server = await startSwitchboard(
-    testConfig({
-      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      PUBLIC_URL: 'https://bot.example',
-      TELEGRAM_API_ROOT: API_ROOT,
-      ORDERS_API_URL: ORDERS,
-      ...SLACK_ENV,
-    }),
-  );
+  ({ telegram, slack, server } = await startTelegramSlack({ ORDERS_API_URL: ORDERS }));
 });
 
 afterEach(async () => {
@@ -50,10 +31,7 @@ const toCustomer = () => telegram.delivered().map((call) => unescapeHtml(String(
 /** The customer writes on Telegram and the bot answers (the recorded private-chat update, new text and ids). */
 async function customerWrites(text: string): Promise<string> {
   const before = toCustomer().length;
-  const body = update('update_text_private');
-  body.update_id = ++updateId;
-  Object.assign(body.message as Record<string, unknown>, { message_id: updateId, text });
-  expect((await postUpdate(server, body)).status).toBe(200);
+  await customerSends(server, text);
   await vi.waitFor(() => expect(toCustomer().length).toBeGreaterThan(before), WAIT);
   return toCustomer().at(-1) ?? '';
 }

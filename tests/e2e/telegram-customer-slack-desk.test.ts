@@ -7,38 +7,19 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Conversation } from '../../src/core/model.js';
-import { FakeSlackApi, postEvent, SLACK_ENV, fixture as slackFixture } from '../adapters/slack/slack-kit.js';
-import {
-  API_ROOT,
-  BOT_TOKEN,
-  CUSTOMER_ID,
-  FakeBotApi,
-  postUpdate,
-  SECRET,
-  unescapeHtml,
-  update,
-} from '../adapters/telegram/telegram-kit.js';
-import { type RunningSwitchboard, startSwitchboard, testConfig } from '../helpers/switchboard.js';
+import { type FakeSlackApi, postEvent, fixture as slackFixture } from '../adapters/slack/slack-kit.js';
+import { CUSTOMER_ID, type FakeBotApi, unescapeHtml } from '../adapters/telegram/telegram-kit.js';
+import type { RunningSwitchboard } from '../helpers/switchboard.js';
+import { customerSends, startTelegramSlack } from './telegram-slack.js';
 
 const WAIT = { timeout: 10_000, interval: 20 };
 
 let telegram: FakeBotApi;
 let slack: FakeSlackApi;
 let server: RunningSwitchboard;
-let updateId = 900_000;
 
 beforeEach(async () => {
-  telegram = new FakeBotApi();
-  slack = new FakeSlackApi();
-  server = await startSwitchboard(
-    testConfig({
-      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      PUBLIC_URL: 'https://bot.example',
-      TELEGRAM_API_ROOT: API_ROOT,
-      ...SLACK_ENV,
-    }),
-  );
+  ({ telegram, slack, server } = await startTelegramSlack());
 });
 
 afterEach(async () => {
@@ -48,10 +29,7 @@ afterEach(async () => {
 
 /** The customer writes on Telegram (the recorded private-chat update with new text and ids). */
 async function customerWrites(text: string): Promise<void> {
-  const body = update('update_text_private');
-  body.update_id = ++updateId;
-  Object.assign(body.message as Record<string, unknown>, { message_id: updateId, text });
-  expect((await postUpdate(server, body)).status).toBe(200);
+  await customerSends(server, text);
 }
 
 const toCustomer = () => telegram.delivered().map((call) => unescapeHtml(String(call.body.text ?? '')));
