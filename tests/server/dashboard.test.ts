@@ -4,15 +4,14 @@
  * and the gaps, renders customer text as text, and breaks no CSP rule. Screenshots go to
  * test-results/. Needs Debian's `chromium` (`.ci/run` installs it); skipped without it.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumFor, launchChromium } from '../helpers/chromium.js';
 import { type RunningSwitchboard, startSwitchboard, testConfig } from '../helpers/switchboard.js';
 import { WebchatClient } from '../helpers/webchat-client.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`dashboard browser test skipped: no Chromium at ${CHROMIUM}`);
+const hasChromium = chromiumFor('dashboard browser test');
 
 const TOKEN = 'a-long-admin-token-for-tests';
 const HOSTILE = '<img src=x onerror="window.__pwned=1"> zqxv blorf';
@@ -43,17 +42,7 @@ describe.skipIf(!hasChromium)('admin dashboard in a browser', () => {
       agentJoinedAt: new Date().toISOString(),
     });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

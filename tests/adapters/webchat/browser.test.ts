@@ -3,17 +3,13 @@
  * reply and finds the conversation again after a reload. Needs Debian's `chromium` (`.ci/run`
  * installs it); without it the test is reported as skipped.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumFor, launchChromium } from '../../helpers/chromium.js';
 import { type RunningSwitchboard, startSwitchboard } from '../../helpers/switchboard.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(
-    `browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`,
-  );
+const hasChromium = chromiumFor('web chat browser test');
 
 describe.skipIf(!hasChromium)('web chat page in a browser', () => {
   let server: RunningSwitchboard;
@@ -21,19 +17,7 @@ describe.skipIf(!hasChromium)('web chat page in a browser', () => {
 
   beforeAll(async () => {
     server = await startSwitchboard();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // Without the background-networking flags Chromium tries to reach Google's hosts, which this
-      // closed network refuses; --no-sandbox because CI runs as root.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
