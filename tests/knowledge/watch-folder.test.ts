@@ -4,7 +4,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type FolderWatch, watchFolder } from '../../src/knowledge/watch-folder.js';
 import { tempDir } from '../helpers/switchboard.js';
 
@@ -12,6 +12,13 @@ let watching: FolderWatch | undefined;
 afterEach(() => watching?.close());
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until `changes` reaches `count` (a loaded machine delays fs events), then checks it stays there. */
+async function expectChanges(calls: { changes: number }, count: number): Promise<void> {
+  await vi.waitFor(() => expect(calls.changes).toBe(count), { timeout: 3_000, interval: 10 });
+  await pause(150);
+  expect(calls.changes).toBe(count);
+}
 
 function watchCounting(dir: string) {
   const calls = { changes: 0, errors: [] as Error[] };
@@ -30,21 +37,15 @@ describe('watchFolder', () => {
     mkdirSync(dir);
     const calls = watchCounting(dir);
     for (const n of [1, 2, 3]) writeFileSync(join(dir, 'kb.yaml'), `v${n}`);
-    await pause(150);
-    expect(calls.changes).toBe(1);
+    await expectChanges(calls, 1);
 
     rmSync(dir, { recursive: true });
-    await pause(150);
-    expect(calls.changes).toBe(2);
-    await pause(150); // a missing folder is reported once, not at every poll
-    expect(calls.changes).toBe(2);
+    await expectChanges(calls, 2); // a missing folder is reported once, not at every poll
 
     mkdirSync(dir);
-    await pause(150);
-    expect(calls.changes).toBe(3);
+    await expectChanges(calls, 3);
     writeFileSync(join(dir, 'kb.yaml'), 'v4');
-    await pause(150);
-    expect(calls.changes).toBe(4);
+    await expectChanges(calls, 4);
     expect(calls.errors).toEqual([]);
   });
 
