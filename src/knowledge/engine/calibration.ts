@@ -17,7 +17,11 @@ export interface ScoreOptions {
   similarityWeight: number;
 }
 
-export const defaultScoreOptions: ScoreOptions = { temperature: 0.5, similarityWeight: 0.3 };
+// Similarity at 0.5 rather than 0.3: off-topic text scores lower (its nearest question is far even
+// when the classifier is sure), and it orders the top candidates a little better (dev top1 on
+// CLINC150 +0.001, BANKING77 +0.001; on the sample shop KB top1, accuracy and out-of-scope recall
+// all rose).
+export const defaultScoreOptions: ScoreOptions = { temperature: 0.5, similarityWeight: 0.5 };
 
 export function blendScore(probability: number, similarity: number, options: ScoreOptions): number {
   const w = options.similarityWeight;

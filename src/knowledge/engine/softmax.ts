@@ -1,8 +1,11 @@
 /**
  * Multinomial logistic regression (softmax) over sparse vectors, trained with plain SGD and L2
- * regularisation at load time. Weights are feature-major (one contiguous row of class weights per
- * feature) so a sparse input touches only its own rows. L2 decay is applied lazily through one
- * global scale factor, so a step costs O(non-zeros × classes), not O(all weights).
+ * regularisation at load time. Over the last epoch the learning rate falls linearly towards zero, so
+ * the model settles instead of ending wherever the last few samples pushed it (on CLINC150 and
+ * BANKING77 dev top1 rose by about 0.007 and varied less with the seed). Weights are feature-major
+ * (one contiguous row of class weights per feature) so a sparse input touches only its own rows.
+ * L2 decay is applied lazily through one global scale factor, so a step costs O(non-zeros ×
+ * classes), not O(all weights).
  */
 import { seededRandom, shuffle } from './random.js';
 import type { SparseVector } from './vectorizer.js';
@@ -26,7 +29,9 @@ export const defaultSoftmaxOptions: SoftmaxOptions = {
   epochs: 3,
   minSteps: 40_000,
   maxEpochs: 60,
-  learningRate: 1,
+  // 1.5 rather than 1: a large KB gets only `epochs` passes, and with the last one settling it
+  // learned too little (CLINC150 dev top1 0.910 at 1, 0.917 at 1.5; small KBs hardly moved).
+  learningRate: 1.5,
   l2: 1e-5,
   seed: 1,
   gradientFloor: 0.01,
@@ -70,13 +75,16 @@ export function trainSoftmax(
   const floor = options.gradientFloor;
   let step = 0;
   const epochs = epochsFor(vectors.length, options);
+  const steps = epochs * vectors.length;
+  const settleFrom = steps - vectors.length;
   for (let epoch = 0; epoch < epochs; epoch++) {
     shuffle(order, random);
     for (let o = 0; o < order.length; o++) {
       const sample = order[o] as number;
       const vector = vectors[sample] as SparseVector;
       const label = labels[sample] as number;
-      const rate = options.learningRate / (1 + options.learningRate * options.l2 * step++);
+      const settling = step < settleFrom ? 1 : (steps - step) / vectors.length;
+      const rate = (settling * options.learningRate) / (1 + options.learningRate * options.l2 * step++);
       softmaxInPlace(computeLogits(vector, scores));
       let activeCount = 0;
       for (let c = 0; c < C; c++) {
