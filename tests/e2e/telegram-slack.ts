@@ -6,14 +6,12 @@ import { expect } from 'vitest';
 import type { SwitchboardOptions } from '../../src/server.js';
 import { FakeSlackApi, SLACK_ENV } from '../adapters/slack/slack-kit.js';
 import {
-  API_ROOT,
-  BOT_TOKEN,
-  FakeBotApi,
+  type FakeBotApi,
   postUpdate,
-  SECRET,
+  startWebhookSwitchboard,
   update,
 } from '../adapters/telegram/telegram-kit.js';
-import { type RunningSwitchboard, startSwitchboard, testConfig } from '../helpers/switchboard.js';
+import type { RunningSwitchboard } from '../helpers/switchboard.js';
 
 export interface TelegramSlack {
   telegram: FakeBotApi;
@@ -26,19 +24,9 @@ export async function startTelegramSlack(
   env: Record<string, string> = {},
   options: Omit<SwitchboardOptions, 'logger'> = {},
 ): Promise<TelegramSlack> {
-  const telegram = new FakeBotApi();
+  // Slack's Web API is faked first: the desk checks its token while the server starts.
   const slack = new FakeSlackApi();
-  const server = await startSwitchboard(
-    testConfig({
-      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      PUBLIC_URL: 'https://bot.example',
-      TELEGRAM_API_ROOT: API_ROOT,
-      ...SLACK_ENV,
-      ...env,
-    }),
-    options,
-  );
+  const { server, api: telegram } = await startWebhookSwitchboard({ ...SLACK_ENV, ...env }, options);
   return { telegram, slack, server };
 }
 

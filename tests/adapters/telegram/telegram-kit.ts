@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
+import type { SwitchboardOptions } from '../../../src/server.js';
 import { type RunningSwitchboard, startSwitchboard, testConfig } from '../../helpers/switchboard.js';
 
 export const API_ROOT = 'https://api.telegram.test';
@@ -109,6 +110,7 @@ function withLength(status: number, body: unknown): [number, string, Record<stri
 /** A Switchboard in webhook mode whose Bot API is a FakeBotApi. */
 export async function startWebhookSwitchboard(
   env: Record<string, string> = {},
+  options: Omit<SwitchboardOptions, 'logger'> = {},
 ): Promise<{ server: RunningSwitchboard; api: FakeBotApi }> {
   const api = new FakeBotApi();
   const server = await startSwitchboard(
@@ -119,6 +121,7 @@ export async function startWebhookSwitchboard(
       TELEGRAM_API_ROOT: API_ROOT,
       ...env,
     }),
+    options,
   );
   return { server, api };
 }
