@@ -8,13 +8,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Conversation } from '../../src/core/model.js';
 import { REPLIES } from '../../src/core/replies.js';
-import {
-  AGENT_CHANNEL,
-  BOT_ID,
-  type FakeSlackApi,
-  postInteraction,
-  BOT_USER as SLACK_BOT_USER,
-} from '../adapters/slack/slack-kit.js';
+import { cardPress, type FakeSlackApi, postInteraction } from '../adapters/slack/slack-kit.js';
 import {
   BOT_USER,
   CUSTOMER_ID,
@@ -100,34 +94,18 @@ const threadPosts = (ts: string) =>
     .filter((post) => post.thread_ts === ts)
     .map((post) => post.text ?? '');
 
-function closeButton(cardTs: string) {
-  return {
-    type: 'block_actions',
-    user: { id: ALICE, username: 'alice', name: 'alice', team_id: 'T123ABC456' },
-    api_app_id: 'A123ABC456',
-    container: { type: 'message', message_ts: cardTs, channel_id: AGENT_CHANNEL, is_ephemeral: false },
-    trigger_id: `trigger-close-${cardTs}`,
-    team: { id: 'T123ABC456', domain: 'example' },
-    channel: { id: AGENT_CHANNEL, name: 'support-desk' },
-    message: { type: 'message', ts: cardTs, text: 'Ticket', user: SLACK_BOT_USER, bot_id: BOT_ID },
-    actions: [
-      {
-        type: 'button',
-        action_id: 'switchboard_desk_close',
-        block_id: 'switchboard_desk',
-        text: { type: 'plain_text', text: 'Close', emoji: true },
-        value: 'x',
-        action_ts: `${cardTs}1`,
-      },
-    ],
-  };
-}
-
 describe('CSAT on Telegram with the Slack desk', () => {
   it("an agent's Close: summary in the thread, buttons on Telegram, a low press alerts the thread", async () => {
     await customerWrites('我要转人工');
     const ts = await vi.waitFor(threadTs, WAIT);
-    expect((await postInteraction(server, closeButton(ts))).status).toBe(200);
+    expect(
+      (
+        await postInteraction(
+          server,
+          cardPress('switchboard_desk_close', { cardTs: ts, user: ALICE, actionTs: `${ts}1` }),
+        )
+      ).status,
+    ).toBe(200);
 
     // The summary, in the thread the agents worked in.
     await vi.waitFor(

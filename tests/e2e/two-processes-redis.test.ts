@@ -14,8 +14,7 @@ import type { KeyValueStore } from '../../src/core/store/key-value.js';
 import { openStore } from '../../src/core/store/open-store.js';
 import {
   AGENT_CHANNEL,
-  BOT_ID,
-  BOT_USER,
+  cardPress,
   directMessage,
   postEvent,
   postInteraction,
@@ -63,29 +62,6 @@ async function startInstance(env: Record<string, string>): Promise<Instance> {
 
 /** postEvent and friends take a running server; an instance is one by its URL. */
 const asServer = (instance: Instance | undefined) => ({ url: instance?.url ?? '' }) as RunningSwitchboard;
-
-function claimPress(cardTs: string, user: string) {
-  return {
-    type: 'block_actions',
-    user: { id: user, username: user.toLowerCase(), team_id: 'T123ABC456' },
-    api_app_id: 'A123ABC456',
-    container: { type: 'message', message_ts: cardTs, channel_id: AGENT_CHANNEL, is_ephemeral: false },
-    trigger_id: `trigger-${user}`,
-    team: { id: 'T123ABC456', domain: 'example' },
-    channel: { id: AGENT_CHANNEL, name: 'support-desk' },
-    message: { type: 'message', ts: cardTs, text: 'Ticket', user: BOT_USER, bot_id: BOT_ID },
-    actions: [
-      {
-        type: 'button',
-        action_id: 'switchboard_desk_claim',
-        block_id: 'switchboard_desk',
-        text: { type: 'plain_text', text: 'Claim', emoji: true },
-        value: 'claim',
-        action_ts: `${Math.floor(Date.now() / 1000)}.${randomBytes(3).readUIntBE(0, 3)}`,
-      },
-    ],
-  };
-}
 
 describe.skipIf(!REDIS_URL)('two server processes on one Redis', () => {
   beforeAll(async () => {
@@ -158,8 +134,14 @@ describe.skipIf(!REDIS_URL)('two server processes on one Redis', () => {
       WAIT,
     );
     const presses = await Promise.all([
-      postInteraction(asServer(first), claimPress(cardTs, 'U0AGENT001')),
-      postInteraction(asServer(second), claimPress(cardTs, 'U0AGENT002')),
+      postInteraction(
+        asServer(first),
+        cardPress('switchboard_desk_claim', { cardTs, user: 'U0AGENT001', actionTs: ts(), value: 'claim' }),
+      ),
+      postInteraction(
+        asServer(second),
+        cardPress('switchboard_desk_claim', { cardTs, user: 'U0AGENT002', actionTs: ts(), value: 'claim' }),
+      ),
     ]);
     expect(presses.map((response) => response.status)).toEqual([200, 200]);
     await vi.waitFor(

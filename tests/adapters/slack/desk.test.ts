@@ -12,9 +12,9 @@ import { type RunningSwitchboard, startSwitchboard, testConfig } from '../../hel
 import { WebchatClient } from '../../helpers/webchat-client.js';
 import {
   AGENT_CHANNEL,
-  BOT_ID,
   BOT_USER,
   CUSTOMER,
+  cardPress,
   DM,
   directMessage,
   FakeSlackApi,
@@ -111,38 +111,6 @@ function agentReply(text: string, options: { threadTs: string; user?: string; ts
     ...(options.user ? { user: options.user } : {}),
   });
   return envelope;
-}
-
-/** A press of one of the card's buttons, as Slack's interactivity payload carries it. */
-function press(
-  actionId: string,
-  options: { cardTs: string; user: string; actionTs: string; value?: string },
-) {
-  return {
-    type: 'block_actions',
-    user: { id: options.user, username: options.user.toLowerCase(), team_id: 'T123ABC456' },
-    api_app_id: 'A123ABC456',
-    container: {
-      type: 'message',
-      message_ts: options.cardTs,
-      channel_id: AGENT_CHANNEL,
-      is_ephemeral: false,
-    },
-    trigger_id: `trigger-${options.actionTs}-${options.user}`,
-    team: { id: 'T123ABC456', domain: 'example' },
-    channel: { id: AGENT_CHANNEL, name: 'support-desk' },
-    message: { type: 'message', ts: options.cardTs, text: 'Ticket', user: BOT_USER, bot_id: BOT_ID },
-    actions: [
-      {
-        type: 'button',
-        action_id: actionId,
-        block_id: 'switchboard_desk',
-        text: { type: 'plain_text', text: actionId, emoji: true },
-        value: options.value ?? 'x',
-        action_ts: options.actionTs,
-      },
-    ],
-  };
 }
 
 async function ok(response: Promise<Response>) {
@@ -267,13 +235,13 @@ describe('Slack agent desk', () => {
       ok(
         postInteraction(
           server,
-          press('switchboard_desk_claim', { cardTs: ts, user: ALICE, actionTs: '1767226000.000001' }),
+          cardPress('switchboard_desk_claim', { cardTs: ts, user: ALICE, actionTs: '1767226000.000001' }),
         ),
       ),
       ok(
         postInteraction(
           server,
-          press('switchboard_desk_claim', { cardTs: ts, user: BOB, actionTs: '1767226000.000001' }),
+          cardPress('switchboard_desk_claim', { cardTs: ts, user: BOB, actionTs: '1767226000.000001' }),
         ),
       ),
     ]);
@@ -304,7 +272,7 @@ describe('Slack agent desk', () => {
     await ok(
       postInteraction(
         server,
-        press('switchboard_desk_close', { cardTs: ts, user: ALICE, actionTs: '1767226100.000001' }),
+        cardPress('switchboard_desk_close', { cardTs: ts, user: ALICE, actionTs: '1767226100.000001' }),
       ),
     );
     expect(await conversation(conversationId)).toMatchObject({ status: 'closed', resolution: 'agent' });
@@ -335,7 +303,7 @@ describe('Slack agent desk', () => {
     await ok(
       postInteraction(
         server,
-        press('switchboard_desk_hand_back', { cardTs: ts, user: ALICE, actionTs: '1767226200.000001' }),
+        cardPress('switchboard_desk_hand_back', { cardTs: ts, user: ALICE, actionTs: '1767226200.000001' }),
       ),
     );
     expect((await conversation(conversationId)).status).toBe('bot');
@@ -367,7 +335,7 @@ describe('Slack agent desk', () => {
     await ok(
       postInteraction(
         server,
-        press('switchboard_desk_send_0', {
+        cardPress('switchboard_desk_send_0', {
           cardTs: ts,
           user: ALICE,
           actionTs: '1767226300.000001',

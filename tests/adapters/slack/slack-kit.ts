@@ -233,6 +233,38 @@ export function buttonPress(payload: string, label: string, actionTs: string) {
   };
 }
 
+/** A press of one of the card's buttons, as Slack's interactivity payload carries it. */
+export function cardPress(
+  actionId: string,
+  options: { cardTs: string; user: string; actionTs: string; value?: string },
+) {
+  return {
+    type: 'block_actions',
+    user: { id: options.user, username: options.user.toLowerCase(), team_id: 'T123ABC456' },
+    api_app_id: 'A123ABC456',
+    container: {
+      type: 'message',
+      message_ts: options.cardTs,
+      channel_id: AGENT_CHANNEL,
+      is_ephemeral: false,
+    },
+    trigger_id: `trigger-${options.actionTs}-${options.user}`,
+    team: { id: 'T123ABC456', domain: 'example' },
+    channel: { id: AGENT_CHANNEL, name: 'support-desk' },
+    message: { type: 'message', ts: options.cardTs, text: 'Ticket', user: BOT_USER, bot_id: BOT_ID },
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: 'switchboard_desk',
+        text: { type: 'plain_text', text: actionId, emoji: true },
+        value: options.value ?? 'x',
+        action_ts: options.actionTs,
+      },
+    ],
+  };
+}
+
 export async function startSlackSwitchboard(env: Record<string, string> = {}): Promise<RunningSwitchboard> {
   return startSwitchboard(testConfig({ ...SLACK_ENV, ...env }));
 }
