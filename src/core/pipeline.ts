@@ -2,7 +2,6 @@ import type { KnowledgeBase, KnowledgeSource, Match } from '../knowledge/types.j
 import type { ActionRunner } from './actions/action-runner.js';
 import type { Channel, InboundHandler, Receipt } from './channel.js';
 import type { Clock } from './clock.js';
-import { isoNow } from './clock.js';
 import type { SurveyAnswers } from './csat/surveys.js';
 import type { HandoffMessage } from './desk/desk-service.js';
 import { extractContactDetails, hasContactDetails } from './identity/contact-details.js';
@@ -10,6 +9,7 @@ import { linkByContact } from './identity/link-customers.js';
 import { KeyedLock } from './keyed-lock.js';
 import { detectLocale } from './language.js';
 import type { Logger } from './logger.js';
+import { applyMessageChange } from './message-changes.js';
 import { Messenger } from './messenger.js';
 import type { KnowledgeGaps } from './metrics/knowledge-gaps.js';
 import {
@@ -146,7 +146,11 @@ export class Pipeline implements InboundHandler {
             return;
           }
           if (inbound.change) {
-            ack(await this.#applyChange(inbound, inbound.change));
+            ack(
+              await applyMessageChange(this.#deps, inbound, inbound.change, () =>
+                this.#record({ ...inbound, change: undefined }, { messageId: newId('message'), first: true }),
+              ),
+            );
             return;
           }
           survey = await this.#deps.surveys?.claim(inbound);
@@ -232,37 +236,6 @@ export class Pipeline implements InboundHandler {
       settings.dedupeTtlMs,
     );
     return { ...result, repeated: repeated && !stored };
-  }
-
-  /**
-   * An edit or delete: recorded on the message it changes, never answered (the customer already
-   * got an answer to the first version). An edit of a message never seen is recorded as new.
-   */
-  async #applyChange(
-    inbound: InboundMessage,
-    change: NonNullable<InboundMessage['change']>,
-  ): Promise<Receipt> {
-    const { conversations, clock } = this.#deps;
-    const ref = await conversations.findMessageRef(inbound.address, change.platformMessageId);
-    const at = isoNow(clock);
-    const updated = ref
-      ? await conversations.updateMessage(ref, (message) =>
-          change.kind === 'delete'
-            ? { deletedAt: at }
-            : {
-                text: inbound.text,
-                attachments: inbound.attachments,
-                edits: [...(message.edits ?? []), { text: message.text, at }],
-              },
-        )
-      : undefined;
-    if (updated) return { status: 'changed', messageId: updated.id, conversationId: updated.conversationId };
-    if (change.kind === 'delete') return { status: 'ignored', reason: 'unknown-message' };
-    const { message, conversation } = await this.#record(
-      { ...inbound, change: undefined },
-      { messageId: newId('message'), first: true },
-    );
-    return { status: 'changed', messageId: message.id, conversationId: conversation.id };
   }
 
   async #findRecent(conversation: Conversation, messageId: string): Promise<Message | undefined> {
