@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { ConfigError } from '../errors.js';
-import { type Config, configSchema, DEFAULT_BACKENDS, ENVIRONMENT } from './schema.js';
+import { DEFAULT_BACKENDS } from './channel-settings.js';
+import { type Config, configSchema, ENVIRONMENT } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'config/switchboard.yaml';
 
