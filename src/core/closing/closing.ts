@@ -6,7 +6,7 @@
 import { localize } from '../../knowledge/localize.js';
 import type { KnowledgeSource } from '../../knowledge/types.js';
 import type { AgentDesk } from '../desk/agent-desk.js';
-import { noteInThread } from '../desk/desk-service.js';
+import { noteInThread } from '../desk/agent-thread.js';
 import type { Logger } from '../logger.js';
 import type { Conversation, Locale } from '../model.js';
 import type { ConversationStore } from '../store/conversation-store.js';

@@ -10,7 +10,7 @@
 import type { Clock } from '../clock.js';
 import { isoNow } from '../clock.js';
 import type { AgentDesk, DeskCard } from '../desk/agent-desk.js';
-import { threadOf } from '../desk/desk-service.js';
+import { threadOf } from '../desk/agent-thread.js';
 import type { Logger } from '../logger.js';
 import { addressKey, type Conversation, type Resolution } from '../model.js';
 import { Periodic } from '../periodic.js';

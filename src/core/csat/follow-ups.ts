@@ -8,7 +8,7 @@
 import { type Clock, isoNow } from '../clock.js';
 import { renderSummary } from '../closing/summary.js';
 import type { AgentDesk } from '../desk/agent-desk.js';
-import { noteInThread, threadOf } from '../desk/desk-service.js';
+import { noteInThread, threadOf } from '../desk/agent-thread.js';
 import { allocateTicket } from '../desk/tickets.js';
 import type { Logger } from '../logger.js';
 import type { Conversation, FollowUp } from '../model.js';

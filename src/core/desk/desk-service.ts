@@ -8,14 +8,13 @@
  * reply and a customer's message never interleave their writes.
  */
 
-import { answerContext, composeAnswer } from '../../knowledge/answer.js';
 import { localize } from '../../knowledge/localize.js';
-import type { KnowledgeEntry, KnowledgeSource, Match } from '../../knowledge/types.js';
+import type { KnowledgeSource, Match } from '../../knowledge/types.js';
 import type { Clock } from '../clock.js';
 import { isoNow } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Messenger } from '../messenger.js';
-import { addressKey, type Conversation, type Customer, type Locale, type Message } from '../model.js';
+import { addressKey, type Conversation, type Locale, type Message } from '../model.js';
 import { maskForAgents } from '../privacy/mask.js';
 import { type BusinessHours, describeOpening, openingState } from '../routing/business-hours.js';
 import type { ConversationStore } from '../store/conversation-store.js';
@@ -30,7 +29,8 @@ import type {
   DeskOutcome,
   ThreadRef,
 } from './agent-desk.js';
-import { buildCard } from './card.js';
+import { threadOf } from './agent-thread.js';
+import { answerAsBot, loadCard } from './card-loader.js';
 import { deskReplies } from './desk-replies.js';
 import { describeTicket, ticketMention } from './ticket-status.js';
 import { allocateTicket, findTicket } from './tickets.js';
@@ -67,8 +67,6 @@ export interface HandoffMessage {
 }
 
 const DESK_EVENT_TTL_MS = 86_400_000;
-const LAST_MESSAGES_ON_CARD = 6;
-const HISTORY_ON_CARD = 5;
 
 export class DeskService implements DeskHandler {
   readonly #deps: DeskServiceDeps;
@@ -240,7 +238,7 @@ export class DeskService implements DeskHandler {
     const outcome = await this.#reply(
       conversation,
       agent,
-      this.#answerText(conversation, customer, entry),
+      answerAsBot(this.#deps, conversation, customer, entry),
       [],
     );
     const label = entry.title
@@ -323,7 +321,7 @@ export class DeskService implements DeskHandler {
     const desk = this.#deps.desk();
     if (!desk) return conversation;
     try {
-      const thread = await desk.openThread(await this.#card(conversation, position));
+      const thread = await desk.openThread(await loadCard(this.#deps, conversation, position));
       await this.#deps.kv.set(threadKey(thread), conversation.id);
       return await this.#deps.conversations.updateConversation(conversation, { agentThread: { ...thread } });
     } catch (error) {
@@ -343,7 +341,7 @@ export class DeskService implements DeskHandler {
     try {
       await desk.updateCard(
         thread,
-        await this.#card(conversation, await this.queue.position(conversation.id)),
+        await loadCard(this.#deps, conversation, await this.queue.position(conversation.id)),
       );
     } catch (error) {
       this.#deps.logger.error(
@@ -356,79 +354,15 @@ export class DeskService implements DeskHandler {
   /** The card of a conversation as it stands now (SLA escalations show it). */
   async cardFor(conversationId: string): Promise<DeskCard | undefined> {
     const conversation = await this.#deps.conversations.getConversation(conversationId);
-    return conversation ? this.#card(conversation, await this.queue.position(conversationId)) : undefined;
-  }
-
-  async #card(conversation: Conversation, position: number | undefined): Promise<DeskCard> {
-    const { conversations, defaultLocale, knowledge } = this.#deps;
-    const entries = knowledge.current().entries;
-    // Entries removed from the knowledge base since the handoff are no longer offered.
-    const matches: Match[] = (conversation.suggestions ?? []).flatMap(({ entryId, confidence }) => {
-      const entry = entries.get(entryId);
-      return entry ? [{ entry, confidence, question: '', similarity: confidence }] : [];
-    });
-    const customer = await conversations.getCustomer(conversation.customerId);
-    const messages = await conversations.listMessages(
-      conversation,
-      Math.max(0, conversation.messageCount - LAST_MESSAGES_ON_CARD),
-    );
-    const earlierIds = (await conversations.conversationIdsOf(conversation.customerId))
-      .filter((id) => id !== conversation.id)
-      .slice(-HISTORY_ON_CARD)
-      .reverse();
-    const history = (await Promise.all(earlierIds.map((id) => conversations.getConversation(id)))).filter(
-      (earlier): earlier is Conversation => earlier !== undefined,
-    );
-    return buildCard({
-      conversation,
-      customer,
-      messages,
-      matches,
-      answerOf: (entry) => this.#answerText(conversation, customer, entry),
-      position,
-      history,
-      defaultLocale,
-    });
-  }
-
-  /** The entry's answer as the bot would give it here: platform variant, language, variables. */
-  #answerText(conversation: Conversation, customer: Customer | undefined, entry: KnowledgeEntry): string {
-    const { knowledge, defaultLocale } = this.#deps;
-    return composeAnswer(entry, knowledge.current(), answerContext(conversation, customer, defaultLocale))
-      .text;
+    return conversation
+      ? loadCard(this.#deps, conversation, await this.queue.position(conversationId))
+      : undefined;
   }
 
   #stripNotePrefix(text: string): string | undefined {
     const trimmed = text.trimStart();
     const prefix = this.#deps.notePrefixes.find((p) => trimmed.toLowerCase().startsWith(p.toLowerCase()));
     return prefix === undefined ? undefined : trimmed.slice(prefix.length).trim();
-  }
-}
-
-export function threadOf(conversation: Conversation): ThreadRef | undefined {
-  const thread = conversation.agentThread as ThreadRef | undefined;
-  return thread?.desk && thread.channelId && thread.threadId ? thread : undefined;
-}
-
-/**
- * A system note in the conversation's agent thread, when there is a desk and a thread. Never
- * throws: the note is a courtesy to agents, the caller's work is done either way.
- */
-export async function noteInThread(
-  desk: AgentDesk | undefined,
-  conversation: Conversation,
-  text: string,
-  logger: Logger,
-): Promise<void> {
-  const thread = threadOf(conversation);
-  if (!desk || !thread) return;
-  try {
-    await desk.post(thread, { kind: 'system', text, attachments: [] });
-  } catch (error) {
-    logger.error(
-      { err: error, conversationId: conversation.id },
-      'posting a note to the agent thread failed',
-    );
   }
 }
 

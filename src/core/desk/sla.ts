@@ -16,8 +16,8 @@ import type { ConversationStore } from '../store/conversation-store.js';
 import type { KeyValueStore } from '../store/key-value.js';
 import type { Lock } from '../store-lock.js';
 import type { AgentDesk } from './agent-desk.js';
+import { threadOf } from './agent-thread.js';
 import { deskReplies } from './desk-replies.js';
-import { threadOf } from './desk-service.js';
 import type { WaitingQueue } from './waiting-queue.js';
 
 export interface SlaSettings {
