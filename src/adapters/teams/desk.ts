@@ -39,6 +39,15 @@ import {
   renderEscalation,
   renderNotice,
 } from './desk-render.js';
+import {
+  type ChannelReference,
+  rootOf,
+  tenantOf,
+  threadConversationId,
+  threadLink,
+  threadParameters,
+  threadReference,
+} from './desk-threads.js';
 import { relayTeamsFiles } from './file-relay.js';
 import type { TeamsActivity } from './parse.js';
 import type { TeamsActivityOut } from './render.js';
@@ -62,14 +71,6 @@ export type WithConnector = <T>(
 
 /** The bot's Bot Connector token for the reference's serviceUrl; undefined in emulator mode (index.ts). */
 export type ConnectorToken = (reference: Partial<ConversationReference>) => Promise<string | undefined>;
-
-/** What the desk keeps to post into the channel: a ConversationReference without user or message. */
-export interface ChannelReference {
-  serviceUrl: string;
-  channelId: string;
-  bot: { id: string; name: string };
-  conversation: { id: string; name: string; isGroup: true; conversationType: 'channel'; tenantId?: string };
-}
 
 /** The agents' channel has not sent us an activity yet, so we cannot post into it. */
 export class DeskNotPrimedError extends SwitchboardError {
@@ -361,54 +362,6 @@ export class TeamsDesk implements AgentDesk {
       ...(thread ? { threadId: thread.threadId } : {}),
     };
   }
-}
-
-function threadParameters(
-  reference: ChannelReference,
-  channelId: string,
-  activity: TeamsActivityOut,
-): ConversationParameters {
-  const { tenantId } = reference.conversation;
-  // Teams' way to start a thread in a channel (msteams-docs bots/how-to/conversations/send-proactive-messages).
-  return {
-    isGroup: true,
-    bot: reference.bot,
-    channelData: { channel: { id: channelId }, ...(tenantId ? { tenant: { id: tenantId } } : {}) },
-    ...(tenantId ? { tenantId } : {}),
-    activity: activity as Activity,
-  };
-}
-
-function threadReference(reference: ChannelReference, root: string): ChannelReference {
-  return {
-    serviceUrl: reference.serviceUrl,
-    channelId: reference.channelId,
-    bot: reference.bot,
-    conversation: {
-      ...reference.conversation,
-      id: `${reference.conversation.id.split(';')[0]};messageid=${root}`,
-    },
-  };
-}
-
-/** A channel thread is the conversation `<channel id>;messageid=<root message id>`. */
-function threadConversationId(thread: ThreadRef): string {
-  return `${thread.channelId};messageid=${thread.threadId}`;
-}
-
-function rootOf(conversationId: string | undefined): string | undefined {
-  return conversationId ? /;messageid=(\d+)/.exec(conversationId)?.[1] : undefined;
-}
-
-/** A link that opens the thread in Teams (msteams-docs concepts/build-and-test/deep-link-teams). */
-function threadLink(thread: ThreadRef): string {
-  const channel = encodeURIComponent(thread.channelId);
-  return `https://teams.microsoft.com/l/message/${channel}/${thread.threadId}?parentMessageId=${thread.threadId}`;
-}
-
-function tenantOf(activity: TeamsActivity): string | undefined {
-  const fromConversation = (activity.conversation as { tenantId?: unknown }).tenantId;
-  return typeof fromConversation === 'string' ? fromConversation : activity.channelData?.tenant?.id;
 }
 
 function referenceKey(channelId: string): string {
