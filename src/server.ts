@@ -22,7 +22,6 @@ import { DeskService } from './core/desk/desk-service.js';
 import { SlaWatch } from './core/desk/sla.js';
 import { FileStore } from './core/files/file-store.js';
 import { KeyedLock } from './core/keyed-lock.js';
-import { Lease } from './core/lease.js';
 import type { Logger } from './core/logger.js';
 import { Messenger } from './core/messenger.js';
 import { Metrics } from './core/metrics/metrics.js';
@@ -38,6 +37,7 @@ import { ConversationStore } from './core/store/conversation-store.js';
 import type { KeyValueStore } from './core/store/key-value.js';
 import { openStore } from './core/store/open-store.js';
 import { type Lock, StoreLock } from './core/store-lock.js';
+import { startTimerJobs } from './core/timer-jobs.js';
 import { createHttpApp } from './http/app.js';
 import { KnowledgeService } from './knowledge/knowledge-service.js';
 import { KnowledgeLoadError } from './knowledge/load.js';
@@ -300,28 +300,19 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
       );
     }
   }
-  const timers = {
-    start() {
-      sla.start(config.desk.slaCheckSeconds * 1000);
-      idleCloser.start(config.csat.checkSeconds * 1000);
-      retention?.start(config.retention.checkMinutes * 60_000);
-      monitoring.start();
-    },
-    async stop() {
-      await sla.stop();
-      await idleCloser.stop();
-      await retention?.stop();
-      await monitoring.stop();
-    },
-  };
-  // On a shared store the timers run on one instance at a time, or every reminder, alert and
-  // report would go out once per instance; the embedded SQLite file has one process anyway.
-  const timerLease =
-    store.backend === 'sqlite'
-      ? undefined
-      : new Lease(store, 'timers', { logger, onAcquired: timers.start, onLost: timers.stop });
-  if (timerLease) await timerLease.start();
-  else timers.start();
+  const timers = await startTimerJobs(store, logger, [
+    { start: () => sla.start(config.desk.slaCheckSeconds * 1000), stop: () => sla.stop() },
+    { start: () => idleCloser.start(config.csat.checkSeconds * 1000), stop: () => idleCloser.stop() },
+    ...(retention
+      ? [
+          {
+            start: () => retention.start(config.retention.checkMinutes * 60_000),
+            stop: () => retention.stop(),
+          },
+        ]
+      : []),
+    monitoring,
+  ]);
 
   const app = createHttpApp({
     embedOrigins: config.webchat.embedOrigins,
@@ -387,7 +378,6 @@ export async function createSwitchboard(config: Config, options: SwitchboardOpti
           : Promise.resolve();
         server?.closeIdleConnections();
         // Streams never end by themselves and pollers never stop by themselves: the channels end them.
-        await timerLease?.stop();
         await timers.stop();
         for (const channel of channels.values()) await channel.stopReceiving();
         await stopped; // every request answered, so every message is in the pipeline
